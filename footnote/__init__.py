@@ -1,0 +1,1 @@
+"""The `footnote` command line: a thin driving adapter over the service layer."""

@@ -1,0 +1,206 @@
+"""`footnote SUBCOMMAND`: index, search and check the index.
+
+Exit codes: 0 success; 1 the command ran but something it met failed (files that did not
+load, a failed check); 2 bad usage or a fatal error, with a message naming the cause.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from indexer.config import Settings
+from indexer.errors import FootnoteError, InvalidQuery
+
+if TYPE_CHECKING:
+    from indexer.services import SearchResult
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings(args)
+        handler: Handler = args.handler
+        return handler(args, settings)
+    except ValidationError as exc:
+        return _fail(f"invalid configuration: {exc}")
+    except FootnoteError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted; the index is unchanged since its last commit")
+
+
+def _fail(message: str) -> int:
+    print(f"footnote: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"data_dir": args.data_dir} if args.data_dir else {}
+    return Settings(**overrides)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where the index lives (env FOOTNOTE_DATA_DIR; default ./data)",
+    )
+    scripted = argparse.ArgumentParser(add_help=False)
+    scripted.add_argument("--json", action="store_true", help="print one JSON object for scripts")
+
+    parser = argparse.ArgumentParser(prog="footnote", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    index = commands.add_parser(
+        "index", parents=[common, scripted], help="index a folder or file of articles"
+    )
+    index.add_argument(
+        "path", type=Path, help="Markdown/HTML folder, JSONL export or RSS/Atom feed"
+    )
+    index.add_argument(
+        "--rebuild", action="store_true", help="discard the existing index and build it anew"
+    )
+    index.set_defaults(handler=_index)
+
+    search = commands.add_parser("search", parents=[common, scripted], help="search the index")
+    search.add_argument("query", nargs="?", help="omit to type queries one per line")
+    search.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    search.add_argument("--mode", default="hybrid", help="dense, bm25 or hybrid (default)")
+    search.set_defaults(handler=_search)
+
+    check = commands.add_parser(
+        "check", parents=[common, scripted], help="verify vectors, keyword index and metadata agree"
+    )
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    from footnote.progress import RichProgress
+    from indexer.bootstrap import build
+
+    if not args.path.exists():
+        return _fail(f"{args.path}: no such file or directory")
+    if args.rebuild:
+        settings.db_path.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(str(settings.db_path) + suffix).unlink(missing_ok=True)
+        shutil.rmtree(settings.snapshot_dir, ignore_errors=True)
+    services = build(settings)
+    with RichProgress(enabled=not args.json and sys.stderr.isatty()) as progress:
+        report = services.indexing.sync_source(args.path, progress)
+    summary = report.as_dict()
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        for failure in report.failed:
+            print(f"failed: {failure}", file=sys.stderr)
+        print(
+            f"{summary['added']} added, {summary['updated']} updated, "
+            f"{summary['deleted']} deleted, {summary['unchanged']} unchanged, "
+            f"{summary['failed']} failed; {summary['chunks_embedded']} chunks embedded "
+            f"({summary['chunks_per_second']} chunks/s), {summary['chunks_total']} in the index, "
+            f"snapshot {summary['generation']}"
+        )
+    return 1 if report.failed else 0
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.bootstrap import build
+
+    services = build(settings)
+    if args.query is not None:
+        _print_search(
+            args.query, services.search.search(args.query, k=args.k, mode=args.mode), args
+        )
+        return 0
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Type a question and press Enter (Ctrl-D to quit).", file=sys.stderr)
+    while True:
+        try:
+            line = input("search> " if interactive else "")
+        except EOFError:
+            return 0
+        if not line.strip():
+            continue
+        try:
+            _print_search(line, services.search.search(line, k=args.k, mode=args.mode), args)
+        except InvalidQuery as exc:
+            print(f"footnote: {exc}", file=sys.stderr)
+
+
+def _print_search(query: str, result: SearchResult, args: argparse.Namespace) -> None:
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "query": query,
+                    "mode": result.mode,
+                    "generation": result.generation,
+                    "took_ms": round(result.took_ms, 2),
+                    "hits": [
+                        {
+                            "article_id": h.article_id,
+                            "title": h.title,
+                            "heading": h.heading,
+                            "url": h.deep_link,
+                            "score": round(h.score, 4),
+                            "text": h.text,
+                            "start": h.start,
+                            "end": h.end,
+                        }
+                        for h in result.hits
+                    ],
+                }
+            )
+        )
+        return
+    if not result.hits:
+        print("no matching passages")
+    for rank, hit in enumerate(result.hits, start=1):
+        heading = f" > {hit.heading}" if hit.heading else ""
+        print(f"{rank}. {hit.title}{heading}  [{hit.score:.3f}]")
+        if hit.deep_link:
+            print(f"   {hit.deep_link}")
+        print(f"   {_excerpt(hit.text)}\n")
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.bootstrap import open_index
+    from indexer.consistency import check_index
+
+    files = open_index(settings)
+    report = check_index(files.store, files.snapshots, files.reader)
+    if args.json:
+        print(json.dumps(report.as_dict()))
+    else:
+        for problem in report.problems:
+            print(f"problem: {problem}", file=sys.stderr)
+        state = "consistent" if report.ok else "INCONSISTENT"
+        print(
+            f"index {state}: snapshot {report.generation}, {report.articles} articles, "
+            f"{report.chunks} chunks"
+        )
+    return 0 if report.ok else 1
+
+
+def _excerpt(text: str, limit: int = 240) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Footnote's core: building and reading the search index."""

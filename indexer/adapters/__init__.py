@@ -1,0 +1,1 @@
+"""Adapters: our ports implemented with real libraries. Only bootstrap imports these."""

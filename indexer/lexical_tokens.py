@@ -1,0 +1,49 @@
+"""Tokens for the keyword side: words stemmed, identifiers kept whole and split into parts.
+
+Technical readers type `acks_late`, `select_for_update`, `--reload`, `redis-py` or `HTTP 429`.
+Indexing both the whole identifier and its parts lets the exact spelling rank highest while
+a query for "acks late" still finds it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+# Runs of word characters joined by _ . - / : (one identifier), or plain words.
+_RAW = re.compile(r"[A-Za-z0-9]+(?:[_.\-/:][A-Za-z0-9]+)*|_+[A-Za-z0-9]+\w*")
+_SEPARATORS = re.compile(r"[_.\-/:]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+STOP_WORDS = frozenset(
+    """a an and are as at be but by can do does for from has have how i if in into is it its
+    me my not of on or our should so than that the their them then there these they this to
+    was we what when where which who why will with you your""".split()
+)
+
+_stemmer = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer.stemWord(word))
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """The terms of `text` for BM25, in order, with identifier wholes and parts."""
+    terms: list[str] = []
+    for match in _RAW.finditer(text):
+        raw = match.group()
+        parts = [p for piece in _SEPARATORS.split(raw) for p in _CAMEL.split(piece) if p]
+        compound = len(parts) > 1
+        if compound:
+            # The identifier as written, unstemmed: the exact spelling is the strongest signal.
+            terms.append(raw.lower().strip("_"))
+        for part in parts:
+            lowered = part.lower()
+            if lowered in STOP_WORDS and not compound:
+                continue
+            terms.append(_stem(lowered))
+    return terms

@@ -1,0 +1,113 @@
+"""Split a Markdown body into sections of top-level blocks, with character offsets.
+
+The chunker works on these blocks so that it can keep code fences and tables whole and know
+which heading every passage sits under.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+BlockKind = Literal["prose", "list", "atomic"]
+
+_CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
+_ATOMIC = {"fence", "code_block", "table_open"}
+_LISTS = {"bullet_list_open", "ordered_list_open"}
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    start: int
+    end: int
+    # For lists: (start, end) of each top-level item, so long lists split between items.
+    items: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class Section:
+    heading_path: tuple[str, ...]
+    anchor: str | None
+    blocks: list[Block] = field(default_factory=list)
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub-style renderers give a heading: lowercase, punctuation dropped."""
+    lowered = heading.strip().lower()
+    kept = re.sub(r"[^\w\- ]", "", lowered)
+    return kept.replace(" ", "-")
+
+
+def parse_sections(text: str) -> list[Section]:
+    """Top-level blocks of `text` grouped under their heading path, in document order."""
+    parser = MarkdownIt("commonmark").enable("table")
+    tokens = parser.parse(text)
+    line_starts = _line_starts(text)
+
+    def span(token: Token) -> tuple[int, int]:
+        assert token.map is not None
+        first, last = token.map
+        start = line_starts[first]
+        end = line_starts[last] if last < len(line_starts) else len(text)
+        return start, len(text[:end].rstrip())
+
+    sections = [Section(heading_path=(), anchor=None)]
+    stack: list[tuple[int, str]] = []
+    seen_anchors: dict[str, int] = {}
+    for index, token in enumerate(tokens):
+        if token.level != 0 or token.nesting == -1 or token.map is None:
+            continue
+        if token.type == "heading_open":
+            title, anchor = _heading_text(tokens[index + 1].content)
+            level = int(token.tag[1])
+            stack = [(lvl, name) for lvl, name in stack if lvl < level] + [(level, title)]
+            anchor = anchor or _unique(github_anchor(title), seen_anchors)
+            sections.append(Section(tuple(name for _, name in stack), anchor))
+            continue
+        start, end = span(token)
+        if end <= start:
+            continue
+        if token.type in _ATOMIC:
+            sections[-1].blocks.append(Block("atomic", start, end))
+        elif token.type in _LISTS:
+            items = tuple(span(item) for item in _top_items(tokens, index))
+            sections[-1].blocks.append(Block("list", start, end, items))
+        else:
+            sections[-1].blocks.append(Block("prose", start, end))
+    return [s for s in sections if s.blocks]
+
+
+def _heading_text(raw: str) -> tuple[str, str | None]:
+    match = _CUSTOM_ID.search(raw)
+    if match:
+        return raw[: match.start()].strip(), match.group(1)
+    return raw.strip(), None
+
+
+def _unique(anchor: str, seen: dict[str, int]) -> str:
+    count = seen.get(anchor, 0)
+    seen[anchor] = count + 1
+    return anchor if count == 0 else f"{anchor}-{count}"
+
+
+def _top_items(tokens: list[Token], list_index: int) -> list[Token]:
+    """The items of the top-level list opened at `list_index` (nested lists stay inside)."""
+    items = []
+    for token in tokens[list_index + 1 :]:
+        if token.level == 0 and token.nesting == -1:
+            break
+        if token.type == "list_item_open" and token.level == 1 and token.map is not None:
+            items.append(token)
+    return items
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for match in re.finditer("\n", text):
+        starts.append(match.end())
+    return starts

@@ -1,0 +1,154 @@
+"""Domain objects. Frozen dataclasses with no I/O, shared by every layer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Article:
+    """One published piece, as every loader yields it.
+
+    `text` is the body as Markdown (HTML sources are converted on the way in); chunk and
+    citation offsets point into it.
+    """
+
+    id: str
+    title: str
+    text: str
+    source_path: str
+    url: str | None = None
+    author: str | None = None
+    published: date | None = None
+    updated: date | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    draft: bool = False
+
+    @property
+    def content_hash(self) -> str:
+        """Changes whenever anything that ends up in the index changes."""
+        payload = json.dumps(
+            [
+                self.title,
+                self.text,
+                self.url,
+                self.author,
+                self.published and self.published.isoformat(),
+                self.updated and self.updated.isoformat(),
+                list(self.tags),
+                self.summary,
+            ],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A token-bounded passage of an article, with where it sits.
+
+    `start`/`end` are character offsets into `Article.text`, so `article.text[start:end] == text`.
+    `embed_text` is what the embedder sees: the passage prefixed with its title and headings.
+    """
+
+    article_id: str
+    ordinal: int
+    text: str
+    embed_text: str
+    heading_path: tuple[str, ...]
+    anchor: str | None
+    start: int
+    end: int
+    token_count: int
+    part: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.embed_text.encode("utf-8")).hexdigest()
+
+    @property
+    def heading(self) -> str | None:
+        return self.heading_path[-1] if self.heading_path else None
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """A source file (or one record in it) that could not become an Article."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    articles: tuple[Article, ...]
+    failures: tuple[LoadFailure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved passage, ready to show or cite."""
+
+    chunk_id: int
+    article_id: str
+    title: str
+    url: str | None
+    heading: str | None
+    anchor: str | None
+    text: str
+    start: int
+    end: int
+    score: float
+    published: date | None = None
+    updated: date | None = None
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def deep_link(self) -> str | None:
+        if self.url and self.anchor:
+            return f"{self.url}#{self.anchor}"
+        return self.url
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did. Mutable: the service fills it in as it goes."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[LoadFailure] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    generation: int | None = None
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks_embedded / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "deleted": len(self.deleted),
+            "unchanged": self.unchanged,
+            "failed": len(self.failed),
+            "failures": [str(f) for f in self.failed],
+            "chunks_embedded": self.chunks_embedded,
+            "chunks_total": self.chunks_total,
+            "seconds": round(self.seconds, 3),
+            "chunks_per_second": round(self.chunks_per_second, 1),
+            "generation": self.generation,
+        }

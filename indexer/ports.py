@@ -1,0 +1,80 @@
+"""The ports: what the core needs from the outside world, as small Protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Tokenizer(Protocol):
+    """The embedding model's own tokenizer, used to measure chunks."""
+
+    max_tokens: int
+    """Longest input the model reads, special tokens excluded."""
+
+    def count(self, text: str) -> int:
+        """Number of tokens the model sees for `text`, special tokens excluded."""
+
+    def count_many(self, texts: Sequence[str]) -> list[int]:
+        """`count` for many texts at once (faster in bulk)."""
+
+
+class Embedder(Protocol):
+    name: str
+    dimension: int
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """One L2-normalised float32 row per text, in order. Slow: call outside transactions."""
+
+
+class VectorIndex(Protocol):
+    """An id-mapped vector index. Ids are chunk ids from the chunk store."""
+
+    def add(self, ids: Sequence[int], vectors: Vectors) -> None: ...
+
+    def remove(self, ids: Sequence[int]) -> None: ...
+
+    def search(self, query: Vectors, k: int) -> list[tuple[int, float]]:
+        """Best first, by inner product. Removed ids never come back."""
+
+    def ids(self) -> set[int]: ...
+
+    def __len__(self) -> int: ...
+
+    def copy(self) -> VectorIndex:
+        """An independent copy: the working copy a Unit of Work changes."""
+
+    def save(self, path: str) -> None:
+        """Write to `path` completely or raise; the caller makes it current."""
+
+
+class LexicalIndex(Protocol):
+    """A keyword index over chunk texts, rebuilt per snapshot."""
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Best first by BM25 score; only chunks that share a term with the query."""
+
+    def ids(self) -> set[int]: ...
+
+    def save(self, path: str) -> None: ...
+
+
+class Progress(Protocol):
+    """Where long work reports how far it got. The CLI draws a bar; tasks update job state."""
+
+    def start(self, phase: str, total: int) -> None: ...
+
+    def advance(self, amount: int = 1) -> None: ...
+
+
+class NoProgress:
+    def start(self, phase: str, total: int) -> None:
+        pass
+
+    def advance(self, amount: int = 1) -> None:
+        pass

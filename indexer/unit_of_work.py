@@ -1,0 +1,147 @@
+"""The Unit of Work: vectors, keyword index and metadata commit together, or not at all.
+
+FAISS and bm25s are not transactional, so SQLite's COMMIT is the only commit point. Inside
+`BEGIN IMMEDIATE` (one writer across processes) we change rows and a working copy of the
+vectors, write the next generation's snapshot aside, record it in the same transaction, and
+commit. Leaving the `with` block without `commit()` rolls everything back; a crash at any point
+leaves the previous generation current and intact.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+
+import numpy as np
+
+from indexer.adapters.sqlite_store import SqliteChunkStore
+from indexer.errors import IndexMismatch, TransientError
+from indexer.model import Article, Chunk
+from indexer.ports import LexicalIndex, VectorIndex, Vectors
+from indexer.snapshots import LEXICAL, VECTORS, Manifest, SnapshotDirectory
+
+
+class ConcurrentEdit(TransientError):
+    """The article changed between embedding and committing; embedding again will do."""
+
+
+class IndexUnitOfWork:
+    def __init__(
+        self,
+        store: SqliteChunkStore,
+        snapshots: SnapshotDirectory,
+        load_vectors: Callable[[int], VectorIndex],
+        empty_vectors: Callable[[], VectorIndex],
+        build_lexical: Callable[[Sequence[tuple[int, str]]], LexicalIndex],
+        model: str,
+        dimension: int,
+        keep_snapshots: int = 3,
+    ) -> None:
+        self._store = store
+        self._snapshots = snapshots
+        self._load_vectors = load_vectors
+        self._empty_vectors = empty_vectors
+        self._build_lexical = build_lexical
+        self._model = model
+        self._dimension = dimension
+        self._keep = max(2, keep_snapshots)
+        self._vectors: VectorIndex | None = None
+        self._generation = 0
+        self._changed = False
+
+    def __enter__(self) -> IndexUnitOfWork:
+        self._transaction = self._store.write_transaction()
+        self._transaction.__enter__()
+        self._check_model()
+        current = self._store.generation()
+        self._generation = current + 1
+        self._vectors = self._load_vectors(current).copy() if current else self._empty_vectors()
+        self._changed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._vectors = None
+        self._transaction.__exit__(exc_type, exc, tb)
+
+    @property
+    def generation(self) -> int:
+        """The generation this unit of work will publish when it commits."""
+        return self._generation
+
+    def replace_article(
+        self, article: Article, chunks: Sequence[Chunk], vectors: Mapping[str, Vectors]
+    ) -> None:
+        """Make `article` and exactly `chunks` live. `vectors` maps the content hash of every
+        chunk not already live to its embedding. Idempotent: replaying it changes nothing."""
+        assert self._vectors is not None, "use inside `with uow:`"
+        live: dict[str, list[int]] = defaultdict(list)
+        for row in self._store.live_chunks(article.id):
+            live[row.content_hash].append(row.id)
+        new_ids: list[int] = []
+        new_rows: list[Vectors] = []
+        for chunk in chunks:
+            if live.get(chunk.content_hash):
+                self._store.move_chunk(live[chunk.content_hash].pop(0), chunk)
+                continue
+            vector = vectors.get(chunk.content_hash)
+            if vector is None:
+                raise ConcurrentEdit(f"article {article.id!r} changed while it was embedded")
+            new_ids.append(self._store.insert_chunk(chunk, self._generation))
+            new_rows.append(vector.reshape(1, -1))
+        stale = [chunk_id for ids in live.values() for chunk_id in ids]
+        self._store.remove_chunks(stale, self._generation)
+        self._vectors.remove(stale)
+        if new_ids:
+            self._vectors.add(new_ids, np.vstack(new_rows))
+        self._store.upsert_article(article)
+        self._changed = True
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article and its chunks; False when it was not indexed."""
+        assert self._vectors is not None, "use inside `with uow:`"
+        stale = [row.id for row in self._store.live_chunks(article_id)]
+        known = article_id in self._store.stored_articles()
+        self._store.remove_chunks(stale, self._generation)
+        self._vectors.remove(stale)
+        self._store.remove_article(article_id, self._generation)
+        self._changed = self._changed or known
+        return known
+
+    def commit(self) -> int:
+        """Publish the next generation. Returns the generation now current."""
+        assert self._vectors is not None, "use inside `with uow:`"
+        if not self._changed:
+            return self._generation - 1
+        vectors = self._vectors
+        lexical = self._build_lexical(self._store.live_chunk_texts())
+        articles, chunks = self._store.counts()
+
+        def describe(files: dict[str, str]) -> Manifest:
+            return Manifest(self._generation, self._model, self._dimension, chunks, articles, files)
+
+        self._snapshots.write(
+            self._generation,
+            {VECTORS: lambda p: vectors.save(str(p)), LEXICAL: lambda p: lexical.save(str(p))},
+            describe,
+        )
+        self._store.set_meta("model", self._model)
+        self._store.set_meta("dimension", str(self._dimension))
+        self._store.record_snapshot(self._generation)
+        oldest_kept = self._snapshots.clean(self._generation, self._keep)
+        self._store.purge_removed(oldest_kept)
+        self._store.commit()
+        return self._generation
+
+    def _check_model(self) -> None:
+        model = self._store.get_meta("model")
+        if model is not None and model != self._model:
+            raise IndexMismatch(
+                f"this index was built with model {model!r}, but {self._model!r} is configured; "
+                "use another data directory or run `footnote index --rebuild`"
+            )

@@ -1,0 +1,100 @@
+"""Deterministic fakes of our own ports, for fast tests with no torch and no model files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from indexer.ports import Vectors
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+class FakeTokenizer:
+    """One token per word or punctuation mark: close enough to WordPiece to test bounds."""
+
+    def __init__(self, max_tokens: int = 254) -> None:
+        self.max_tokens = max_tokens
+
+    def count(self, text: str) -> int:
+        return len(_TOKEN.findall(text))
+
+    def count_many(self, texts: Sequence[str]) -> list[int]:
+        return [self.count(t) for t in texts]
+
+
+class FakeEmbedder:
+    """Hashed bag of words: texts that share words get nearby vectors. Records every call."""
+
+    def __init__(self, dimension: int = 64, name: str = "fake-embedder") -> None:
+        self.dimension = dimension
+        self.name = name
+        self.calls: list[list[str]] = []
+
+    @property
+    def embedded(self) -> int:
+        return sum(len(call) for call in self.calls)
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.calls.append(list(texts))
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
+                rows[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return rows / norms
+
+
+class InMemoryVectorIndex:
+    """Exact inner-product search over a dict; saved as .npz."""
+
+    def __init__(self, dimension: int) -> None:
+        self.dimension = dimension
+        self._rows: dict[int, Vectors] = {}
+
+    @classmethod
+    def load(cls, path: Path) -> InMemoryVectorIndex:
+        with np.load(path) as data:
+            index = cls(int(data["dimension"]))
+            for chunk_id, row in zip(data["ids"], data["vectors"], strict=True):
+                index._rows[int(chunk_id)] = row
+        return index
+
+    def add(self, ids: Sequence[int], vectors: Vectors) -> None:
+        for chunk_id, row in zip(ids, vectors, strict=True):
+            if chunk_id in self._rows:
+                raise ValueError(f"id {chunk_id} added twice")
+            self._rows[int(chunk_id)] = row
+
+    def remove(self, ids: Sequence[int]) -> None:
+        for chunk_id in ids:
+            self._rows.pop(int(chunk_id), None)
+
+    def search(self, query: Vectors, k: int) -> list[tuple[int, float]]:
+        scored = [(i, float(row @ query[0])) for i, row in self._rows.items()]
+        return sorted(scored, key=lambda p: (-p[1], p[0]))[:k]
+
+    def ids(self) -> set[int]:
+        return set(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def copy(self) -> InMemoryVectorIndex:
+        other = InMemoryVectorIndex(self.dimension)
+        other._rows = dict(self._rows)
+        return other
+
+    def save(self, path: str) -> None:
+        ids = np.array(sorted(self._rows), dtype=np.int64)
+        vectors = np.array([self._rows[i] for i in ids], dtype=np.float32).reshape(
+            len(ids), self.dimension
+        )
+        with open(path, "wb") as handle:
+            np.savez(handle, ids=ids, vectors=vectors, dimension=self.dimension)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.bootstrap import Services, build, load_model, resolve_model_dir
+from indexer.config import Settings
+from indexer.ports import Embedder, Tokenizer
+from tests.conftest import EXAMPLES
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def real_model() -> tuple[Embedder, Tokenizer]:
+    """The bundled all-MiniLM-L6-v2, loaded once for the whole session."""
+    embedder, tokenizer = load_model(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert embedder is not None
+    return embedder, tokenizer
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    return resolve_model_dir(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def articles_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "articles"
+    shutil.copytree(EXAMPLES / "articles", target)
+    return target
+
+
+@pytest.fixture
+def real_services(tmp_path: Path, real_model: tuple[Embedder, Tokenizer]) -> Services:
+    embedder, tokenizer = real_model
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    return build(settings, embedder=embedder, tokenizer=tokenizer)

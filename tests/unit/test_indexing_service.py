@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.bootstrap import Services, VectorBackend, build
+from indexer.config import Settings
+from indexer.consistency import check_index
+from indexer.errors import IndexMismatch, NotFound
+from indexer.model import Article
+from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
+
+
+def write_article(folder: Path, slug: str, body: str, **front: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    fields = {"title": slug.replace("-", " ").title(), "slug": slug, **front}
+    header = "\n".join(f"{key}: {value}" for key, value in fields.items())
+    path = folder / f"{slug}.md"
+    path.write_text(f"---\n{header}\n---\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def sections(*names: str) -> str:
+    return "\n\n".join(
+        f"## {name}\n\n" + " ".join(f"{name} sentence {i} about topic {name}." for i in range(30))
+        for name in names
+    )
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    write_article(folder, "redis-caching", sections("Expiry", "Stampedes", "Invalidation"))
+    write_article(folder, "celery-retries", sections("Backoff", "Idempotency"))
+    write_article(folder, "postgres-locks", sections("Row locks", "Deadlocks"))
+    return folder
+
+
+def test_indexing_a_folder_adds_every_article_and_commits_a_snapshot(
+    fake_services: Services, source: Path
+) -> None:
+    report = fake_services.indexing.sync_source(source)
+    assert sorted(report.added) == ["celery-retries", "postgres-locks", "redis-caching"]
+    assert report.chunks_embedded == report.chunks_total > 3
+    assert report.generation == 1
+    assert check_index(fake_services.store, fake_services.snapshots, fake_services.reader).ok
+
+
+def test_reindexing_an_unchanged_corpus_embeds_nothing_and_commits_nothing(
+    fake_services: Services, fake_embedder: FakeEmbedder, source: Path
+) -> None:
+    fake_services.indexing.sync_source(source)
+    before = fake_embedder.embedded
+    report = fake_services.indexing.sync_source(source)
+    assert fake_embedder.embedded == before
+    assert report.unchanged == 3 and report.chunks_embedded == 0
+    assert fake_services.store.generation() == 1
+
+
+def test_editing_one_article_re_embeds_only_its_changed_chunks(
+    fake_services: Services, fake_embedder: FakeEmbedder, source: Path
+) -> None:
+    first = fake_services.indexing.sync_source(source)
+    path = source / "redis-caching.md"
+    path.write_text(path.read_text().replace("Stampedes sentence 3", "Stampedes phrase 3"))
+    report = fake_services.indexing.sync_source(source)
+    assert report.updated == ["redis-caching"]
+    assert 1 <= report.chunks_embedded < 3
+    assert all("Stampedes" in text for text in fake_embedder.calls[-1])
+    assert report.chunks_total == first.chunks_total
+    assert check_index(fake_services.store, fake_services.snapshots, fake_services.reader).ok
+
+
+def test_an_article_removed_from_the_source_is_deleted_from_the_index(
+    fake_services: Services, source: Path
+) -> None:
+    fake_services.indexing.sync_source(source)
+    (source / "postgres-locks.md").unlink()
+    report = fake_services.indexing.sync_source(source)
+    assert report.deleted == ["postgres-locks"]
+    result = fake_services.search.search("Deadlocks sentence", k=10, mode="bm25")
+    assert "postgres-locks" not in {hit.article_id for hit in result.hits}
+    assert check_index(fake_services.store, fake_services.snapshots, fake_services.reader).ok
+
+
+def test_an_article_marked_draft_is_deleted_from_the_index(
+    fake_services: Services, source: Path
+) -> None:
+    fake_services.indexing.sync_source(source)
+    write_article(source, "celery-retries", sections("Backoff"), draft="true")
+    report = fake_services.indexing.sync_source(source)
+    assert report.deleted == ["celery-retries"]
+
+
+def test_a_file_that_fails_to_load_is_reported_and_its_article_kept(
+    fake_services: Services, source: Path
+) -> None:
+    fake_services.indexing.sync_source(source)
+    (source / "celery-retries.md").write_bytes(b"---\ntitle: x\n---\n\xff\xfe broken")
+    (source / "new-one.md").write_text("---\ntitle: New\n---\n\nFresh text.\n")
+    report = fake_services.indexing.sync_source(source)
+    assert [Path(f.path).name for f in report.failed] == ["celery-retries.md"]
+    assert report.added == ["new-one"]
+    assert report.deleted == []
+    assert "celery-retries" in fake_services.store.stored_articles()
+
+
+def test_upserting_and_deleting_one_article_by_id(fake_services: Services) -> None:
+    article = Article(id="solo", title="Solo", text="## One\n\nSome words here.", source_path="api")
+    assert fake_services.indexing.upsert_article(article).added == ["solo"]
+    assert fake_services.indexing.upsert_article(article).unchanged == 1
+    assert fake_services.indexing.delete_article("solo").deleted == ["solo"]
+    with pytest.raises(NotFound):
+        fake_services.indexing.delete_article("solo")
+
+
+def test_an_index_built_with_one_model_refuses_another(
+    settings: Settings, fake_services: Services, source: Path
+) -> None:
+    fake_services.indexing.sync_source(source)
+    other = build(
+        settings,
+        embedder=FakeEmbedder(name="another-model"),
+        tokenizer=FakeTokenizer(),
+        vectors=VectorBackend(empty=InMemoryVectorIndex, load=InMemoryVectorIndex.load),
+    )
+    write_article(source, "extra", sections("More"))
+    with pytest.raises(IndexMismatch, match="another-model"):
+        other.indexing.sync_source(source)
+    with pytest.raises(IndexMismatch):
+        other.search.search("Expiry")
