@@ -132,6 +132,7 @@ def build(
         embedder,
         max_query_chars=settings.max_query_chars,
         max_k=settings.max_k,
+        max_page=settings.max_page,
         rrf_k=settings.rrf_k,
     )
     return Services(settings, store, snapshots, reader, embedder, tokenizer, indexing, search)

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     batch_articles: int = Field(1000, ge=1, description="Articles per commit while indexing")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant")
     max_query_chars: int = Field(500, ge=10)
-    max_k: int = Field(100, ge=1)
+    max_k: int = Field(50, ge=1, description="Most results one page may ask for")
+    max_page: int = Field(50, ge=1, description="Deepest result page")
     torch_threads: int | None = Field(None, ge=1, description="CPU threads for embedding")
 
     @property

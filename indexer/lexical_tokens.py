@@ -31,6 +31,11 @@ def _stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
+def identifier_spans(text: str) -> list[tuple[int, int]]:
+    """Where the words and identifiers of `text` are, as (start, end) offsets."""
+    return [match.span() for match in _RAW.finditer(text)]
+
+
 def lexical_tokens(text: str) -> list[str]:
     """The terms of `text` for BM25, in order, with identifier wholes and parts."""
     terms: list[str] = []

@@ -111,3 +111,8 @@ def _line_starts(text: str) -> list[int]:
     for match in re.finditer("\n", text):
         starts.append(match.end())
     return starts
+
+
+def section_headings(text: str) -> list[str]:
+    """The headings of the sections that hold text, in order (for a table of contents)."""
+    return [s.heading_path[-1] for s in parse_sections(text) if s.heading_path]

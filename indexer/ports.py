@@ -44,6 +44,9 @@ class VectorIndex(Protocol):
 
     def ids(self) -> set[int]: ...
 
+    def vectors(self, ids: Sequence[int]) -> Vectors:
+        """The stored vectors of `ids`, each of which must be present."""
+
     def __len__(self) -> int: ...
 
     def copy(self) -> VectorIndex:

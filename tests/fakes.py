@@ -83,6 +83,9 @@ class InMemoryVectorIndex:
     def ids(self) -> set[int]:
         return set(self._rows)
 
+    def vectors(self, ids: Sequence[int]) -> Vectors:
+        return np.vstack([self._rows[int(i)] for i in ids]).astype(np.float32)
+
     def __len__(self) -> int:
         return len(self._rows)
 

@@ -220,6 +220,25 @@ class SqliteChunkStore:
             )
         return hits
 
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute(
+            "SELECT * FROM articles WHERE id = ? AND removed_gen IS NULL", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Article(
+            id=row["id"],
+            title=row["title"],
+            text=row["text"],
+            source_path=row["source_path"],
+            url=row["url"],
+            author=row["author"],
+            published=_date(row["published"]),
+            updated=_date(row["updated"]),
+            tags=tuple(json.loads(row["tags"])),
+            summary=row["summary"],
+        )
+
     # --- writes (inside write_transaction) ----------------------------------------------
 
     def upsert_article(self, article: Article) -> None:

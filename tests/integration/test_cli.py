@@ -59,7 +59,8 @@ def test_search_prints_passages_with_title_heading_and_score(corpus: tuple[Path,
     assert result["hits"][0]["article_id"] == "celery-retries"
     assert result["hits"][0]["heading"] == "Backoff"
     text = footnote("search", "Stampedes", "--data-dir", str(data)).stdout
-    assert "1. Redis Caching > Stampedes" in text
+    assert text.startswith("1. Redis Caching  [")
+    assert "§ Stampedes  " in text
 
 
 def test_search_without_a_query_reads_one_query_per_line(corpus: tuple[Path, Path]) -> None:

@@ -1,0 +1,149 @@
+"""Indexing: making the index match a source, one article at a time or a whole folder."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from indexer.adapters.sqlite_store import SqliteChunkStore, StoredArticle
+from indexer.chunking import ChunkingConfig, chunk_article
+from indexer.errors import NotFound
+from indexer.ingest import load_source
+from indexer.model import Article, Chunk, IndexReport, LoadFailure
+from indexer.ports import Embedder, NoProgress, Progress, Tokenizer, Vectors
+from indexer.unit_of_work import IndexUnitOfWork
+
+EMBED_SLICE = 128
+
+
+class IndexingService:
+    def __init__(
+        self,
+        store: SqliteChunkStore,
+        uow_factory: Callable[[], IndexUnitOfWork],
+        embedder: Embedder,
+        tokenizer: Tokenizer,
+        chunking: ChunkingConfig,
+        batch_articles: int = 1000,
+    ) -> None:
+        self._store = store
+        self._uow_factory = uow_factory
+        self._embedder = embedder
+        self._tokenizer = tokenizer
+        self._chunking = chunking
+        self._batch_articles = batch_articles
+
+    def sync_source(self, path: str | Path, progress: Progress | None = None) -> IndexReport:
+        """Make the index match the articles under `path`: add new ones, update changed ones,
+        delete those gone from the source or marked draft. Files that fail to load are
+        reported and their articles left as they were."""
+        progress = progress or NoProgress()
+        started = time.perf_counter()
+        root = str(Path(path).resolve())
+        loaded = load_source(path)
+        report = IndexReport(failed=list(loaded.failures))
+        stored = self._store.stored_articles()
+
+        changed: list[Article] = []
+        drafts: list[str] = []
+        for article in loaded.articles:
+            previous = stored.get(article.id)
+            if article.draft:
+                drafts.append(article.id)
+            elif previous is not None and previous.content_hash == article.content_hash:
+                report.unchanged += 1
+            else:
+                changed.append(article)
+        seen = {a.id for a in loaded.articles}
+        gone = [
+            a.id
+            for a in stored.values()
+            if a.id not in seen and _from_source(a, root, loaded.failures)
+        ]
+
+        progress.start("chunking", len(changed))
+        batches = [
+            changed[i : i + self._batch_articles]
+            for i in range(0, len(changed), self._batch_articles)
+        ] or [[]]
+        for number, batch in enumerate(batches, start=1):
+            deletions = drafts + gone if number == len(batches) else []
+            self._apply(batch, deletions, stored, report, progress)
+        report.seconds = time.perf_counter() - started
+        report.chunks_total = self._store.counts()[1]
+        return report
+
+    def upsert_article(self, article: Article) -> IndexReport:
+        """Index one article (a CMS publishing it); a draft is removed instead."""
+        started = time.perf_counter()
+        report = IndexReport()
+        stored = self._store.stored_articles()
+        previous = stored.get(article.id)
+        if article.draft:
+            self._apply([], [article.id], stored, report, NoProgress())
+        elif previous is not None and previous.content_hash == article.content_hash:
+            report.unchanged = 1
+        else:
+            self._apply([article], [], stored, report, NoProgress())
+        report.seconds = time.perf_counter() - started
+        report.chunks_total = self._store.counts()[1]
+        return report
+
+    def delete_article(self, article_id: str) -> IndexReport:
+        stored = self._store.stored_articles()
+        if article_id not in stored:
+            raise NotFound(f"no article with id {article_id!r} is indexed")
+        report = IndexReport()
+        self._apply([], [article_id], stored, report, NoProgress())
+        report.chunks_total = self._store.counts()[1]
+        return report
+
+    def _apply(
+        self,
+        articles: Sequence[Article],
+        deletions: Sequence[str],
+        stored: dict[str, StoredArticle],
+        report: IndexReport,
+        progress: Progress,
+    ) -> None:
+        chunked: list[tuple[Article, list[Chunk]]] = []
+        to_embed: dict[str, str] = {}
+        for article in articles:
+            chunks = chunk_article(article, self._tokenizer, self._chunking)
+            live = {c.content_hash for c in self._store.live_chunks(article.id)}
+            to_embed.update(
+                {c.content_hash: c.embed_text for c in chunks if c.content_hash not in live}
+            )
+            chunked.append((article, chunks))
+            progress.advance()
+        vectors = self._embed(to_embed, progress)
+        report.chunks_embedded += len(vectors)
+        with self._uow_factory() as uow:
+            for article, chunks in chunked:
+                uow.replace_article(article, chunks, vectors)
+                (report.updated if article.id in stored else report.added).append(article.id)
+            for article_id in deletions:
+                if uow.delete_article(article_id):
+                    report.deleted.append(article_id)
+            report.generation = uow.commit()
+
+    def _embed(self, texts: dict[str, str], progress: Progress) -> dict[str, Vectors]:
+        """Embed outside the write lock, in slices so the progress bar moves."""
+        hashes = list(texts)
+        progress.start("embedding", len(hashes))
+        vectors: dict[str, Vectors] = {}
+        for i in range(0, len(hashes), EMBED_SLICE):
+            part = hashes[i : i + EMBED_SLICE]
+            rows = self._embedder.embed([texts[h] for h in part])
+            vectors.update(zip(part, rows, strict=True))
+            progress.advance(len(part))
+        return vectors
+
+
+def _from_source(article: StoredArticle, root: str, failures: Sequence[LoadFailure]) -> bool:
+    """Whether a stored article came from this source and its file did not merely fail to load
+    (a file that fails to parse must not make its articles vanish)."""
+    path = str(Path(article.source_path).resolve())
+    inside = path == root or path.startswith(root.rstrip("/") + "/")
+    return inside and path not in {str(Path(f.path).resolve()) for f in failures}

@@ -1,0 +1,43 @@
+"""Operational endpoints: liveness, readiness, metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from indexer.errors import FootnoteError
+from search_api.deps import ServicesDep
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up and answering."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "No index loaded yet"}})
+def readyz(services: ServicesDep) -> JSONResponse:
+    """Ready when a snapshot is loaded: which one, from which model, how big; and whether a
+    newer snapshot was refused."""
+    try:
+        services.reader.current()
+    except FootnoteError:
+        pass  # reported through status() below
+    status = services.reader.status()
+    status["embedder"] = services.embedder.name
+    ready = bool(status["loaded"])
+    return JSONResponse(
+        {"ready": ready, **status},
+        status_code=200 if ready else 503,
+        headers={} if ready else {"Retry-After": "5"},
+    )
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    """Prometheus text format."""
+    registry = request.app.state.metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,43 @@
+"""The reader's search page: server-rendered, so it works without JavaScript too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from indexer.errors import FootnoteError
+from search_api.deps import ServicesDep
+from search_api.errors import status_for
+from search_api.presenters import search_response
+from search_api.schemas import SearchResponse
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+
+
+@router.get("/", response_class=HTMLResponse)
+def page(
+    request: Request,
+    services: ServicesDep,
+    q: str = "",
+    mode: str = "hybrid",
+) -> HTMLResponse:
+    # The page never answers with JSON: bad input is shown on the page itself.
+    response: SearchResponse | None = None
+    error: str | None = None
+    status = 200
+    if q.strip():
+        try:
+            response = search_response(services.search.search(q, k=10, mode=mode))
+        except FootnoteError as exc:
+            error = str(exc)
+            status, _ = status_for(exc)
+    return templates.TemplateResponse(
+        request,
+        "page.html",
+        {"query": q, "mode": mode, "response": response, "error": error, "static_url": "/static"},
+        status_code=status,
+    )

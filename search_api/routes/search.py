@@ -1,0 +1,67 @@
+"""Reader endpoints: search, one article, related articles."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from indexer.markdown_blocks import section_headings
+from indexer.services import SearchFilters
+from search_api.deps import ServicesDep
+from search_api.presenters import article_hit_out, article_out, search_response
+from search_api.schemas import ArticleOut, ErrorOut, RelatedOut, SearchResponse
+
+router = APIRouter(tags=["search"])
+
+ArticleId = Annotated[
+    str, Path(min_length=1, max_length=200, description="The article's id (slug)")
+]
+ERRORS: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+    503: {"model": ErrorOut},
+}
+
+
+@router.get("/search", response_model=SearchResponse, responses=ERRORS)
+def search(
+    services: ServicesDep,
+    q: Annotated[str, Query(max_length=2000, description="What the reader typed")],
+    mode: Annotated[Literal["hybrid", "dense", "bm25"], Query()] = "hybrid",
+    k: Annotated[int, Query(ge=1, le=50, description="Articles per page")] = 10,
+    page: Annotated[int, Query(ge=1, le=50)] = 1,
+    tag: Annotated[
+        list[str] | None, Query(max_length=10, description="Only articles with all these tags")
+    ] = None,
+    author: Annotated[str | None, Query(max_length=200)] = None,
+    since: Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD)")] = None,
+    until: Annotated[date | None, Query(description="Published on or before (YYYY-MM-DD)")] = None,
+) -> SearchResponse:
+    filters = SearchFilters(
+        tags=tuple(t.strip().lower() for t in tag or [] if t.strip()),
+        author=author.strip() or None if author else None,
+        since=since,
+        until=until,
+    )
+    result = services.search.search(q, k=k, mode=mode, page=page, filters=filters)
+    return search_response(result)
+
+
+@router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS)
+def get_article(services: ServicesDep, article_id: ArticleId) -> ArticleOut:
+    article = services.search.article(article_id)
+    return article_out(article, section_headings(article.text))
+
+
+@router.get("/articles/{article_id}/related", response_model=RelatedOut, responses=ERRORS)
+def related(
+    services: ServicesDep,
+    article_id: ArticleId,
+    k: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> RelatedOut:
+    results = services.search.related(article_id, k=k)
+    return RelatedOut(
+        article_id=article_id, related=[article_hit_out(result, "") for result in results]
+    )

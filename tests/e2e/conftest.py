@@ -1,0 +1,90 @@
+"""A real server: `footnote serve` in its own process, over an index of the sample articles."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    data_dir: Path
+    articles: Path
+
+    def footnote(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "footnote.cli", *args, "--data-dir", str(self.data_dir)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=_env(),
+            timeout=600,
+        )
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode} before it was ready")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"the server at {url} was not ready within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    root = tmp_path_factory.mktemp("live")
+    articles = root / "articles"
+    shutil.copytree(EXAMPLES / "articles", articles)
+    server = LiveServer("", root / "data", articles)
+    indexed = server.footnote("index", str(articles))
+    assert indexed.returncode == 0, indexed.stderr
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (root / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "footnote.cli", "serve", "--port", str(port)]
+        + ["--data-dir", str(server.data_dir)],
+        cwd=ROOT,
+        env=_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_ready(url, process)
+        yield LiveServer(url, server.data_dir, articles)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
