@@ -12,6 +12,8 @@ COPY pyproject.toml README.md ./
 COPY indexer ./indexer
 COPY footnote ./footnote
 COPY search_api ./search_api
+COPY tasks ./tasks
+COPY eval ./eval
 RUN pip install .
 
 # Final stage: the virtualenv (the model is bundled inside it) and a non-root user.

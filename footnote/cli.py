@@ -1,4 +1,4 @@
-"""`footnote SUBCOMMAND`: index, search, serve and check.
+"""`footnote SUBCOMMAND`: index, search, serve, worker, reindex, check and eval.
 
 Exit codes: 0 success; 1 the command ran but something it met failed (files that did not
 load, a failed check); 2 bad usage or a fatal error, with a message naming the cause.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -85,13 +86,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--workers", type=int, default=1, help="API processes (default 1)")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start a job worker alongside (the default without FOOTNOTE_REDIS_URL)",
+    )
     serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser(
+        "worker", parents=[common], help="run a job worker (answers and re-indexing)"
+    )
+    worker.add_argument("--concurrency", type=int, help="worker processes (default 2)")
+    worker.add_argument(
+        "--queues", default="answers,indexing", help="queues to consume (default both)"
+    )
+    worker.set_defaults(handler=_worker)
+
+    reindex = commands.add_parser(
+        "reindex", parents=[common, scripted], help="re-index the source through a worker job"
+    )
+    reindex.add_argument(
+        "--source", type=Path, help="folder or file to index (default FOOTNOTE_SOURCE_DIR)"
+    )
+    reindex.add_argument(
+        "--no-wait", action="store_true", help="print the job id and return at once"
+    )
+    reindex.set_defaults(handler=_reindex)
 
     check = commands.add_parser(
         "check", parents=[common, scripted], help="verify vectors, keyword index and metadata agree"
     )
     check.set_defaults(handler=_check)
+
+    from footnote.eval_command import add_eval_command
+
+    add_eval_command(commands, common, scripted)
     return parser
 
 
@@ -198,15 +228,102 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # FAISS's OpenMP threads spin while idle and starve the embedder; one is fastest for
     # single queries (measured: HTTP p50 48 ms -> 21 ms on 2 cores).
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    uvicorn.run(
-        "search_api.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
+    worker = None
+    if not settings.redis_url and not args.no_worker:
+        # Embedded mode: the jobs need a worker, and nothing else would start one.
+        command = [sys.executable, "-m", "footnote.cli", "worker"]
+        worker = subprocess.Popen(
+            [*command, "--data-dir", str(settings.data_dir)],
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+    try:
+        uvicorn.run(
+            "search_api.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="info",
+        )
+    finally:
+        if worker is not None:
+            _stop_worker(worker)
+    return 0
+
+
+def _die_with_parent() -> None:
+    """In the embedded worker: get SIGTERM when `footnote serve` dies, however it dies."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    import os
+    import signal
+
+    worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        # A warm shutdown can hang on a busy pool process; its jobs are redelivered anyway.
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    os.environ["FOOTNOTE_DATA_DIR"] = str(settings.data_dir)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from tasks.celery_app import get_app
+
+    concurrency = args.concurrency or settings.worker_concurrency
+    get_app().worker_main(
+        argv=[
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            f"--queues={args.queues}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
     )
     return 0
+
+
+def _reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from footnote.follow import follow_job
+    from indexer.bootstrap import build_jobs
+    from tasks.celery_app import make_celery
+    from tasks.queue import CeleryJobQueue
+
+    jobs = build_jobs(settings, CeleryJobQueue(make_celery(settings)))
+    params = {"source": str(args.source.resolve())} if args.source else {}
+    job, _ = jobs.submit("reindex", params)
+    if args.no_wait:
+        print(json.dumps({"job_id": job.id, "state": job.state}) if args.json else job.id)
+        return 0
+    final = follow_job(jobs, job.id, show_progress=not args.json and sys.stderr.isatty())
+    if args.json:
+        print(json.dumps(final.as_dict()))
+    elif final.state == "succeeded" and final.result:
+        r = final.result
+        print(
+            f"reindex succeeded: {r['added']} added, {r['updated']} updated, "
+            f"{r['deleted']} deleted, {r['unchanged']} unchanged, {r['failed']} failed; "
+            f"{r['chunks_embedded']} chunks embedded, snapshot {r['generation']}"
+        )
+        for failure in r.get("failures", []):
+            print(f"failed: {failure}", file=sys.stderr)
+    else:
+        print(f"reindex {final.state}: {final.error}", file=sys.stderr)
+    if final.state != "succeeded":
+        return 1
+    return 1 if final.result and final.result.get("failed") else 0
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:

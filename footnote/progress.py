@@ -47,6 +47,10 @@ class RichProgress:
             self._bar.update(self._task, completed=self._bar.tasks[-1].total)
         self._task = self._bar.add_task(phase, total=total)
 
+    def set(self, done: int) -> None:
+        if self._task is not None:
+            self._bar.update(self._task, completed=done)
+
     def advance(self, amount: int = 1) -> None:
         if self._task is not None:
             self._bar.advance(self._task, amount)

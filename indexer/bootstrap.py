@@ -6,16 +6,26 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexer.adapters.sqlite_store import SqliteChunkStore
+from indexer.answer_service import AnswerConfig, AnswerService
+from indexer.answering.confidence import DEFAULT_ABSTAIN_BELOW
 from indexer.chunking import ChunkingConfig
 from indexer.config import DEFAULT_MODEL, Settings
 from indexer.errors import FootnoteError
-from indexer.ports import Embedder, LexicalIndex, Tokenizer, VectorIndex
+from indexer.ports import LLM, Embedder, LexicalIndex, Tokenizer, VectorIndex
 from indexer.services import IndexingService, SearchService
 from indexer.snapshot_reader import SnapshotReader
 from indexer.snapshots import VECTORS, SnapshotDirectory
 from indexer.unit_of_work import IndexUnitOfWork
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from indexer.answer_cache import AnswerCache
+    from indexer.job_service import JobService
+    from indexer.jobs import JobQueue, JobStore
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ class Services:
     tokenizer: Tokenizer
     indexing: IndexingService
     search: SearchService
+    answers: AnswerService
 
 
 def resolve_model_dir(settings: Settings) -> Path:
@@ -84,6 +95,7 @@ def build(
     vectors: VectorBackend | None = None,
     lexical: Callable[[Sequence[tuple[int, str]]], LexicalIndex] | None = None,
     load_lexical: Callable[[Path], LexicalIndex] | None = None,
+    llm: LLM | None = None,
 ) -> Services:
     """Wire every service for `settings`. Heavy libraries are imported here, on demand, so a
     test that passes fakes never loads torch."""
@@ -135,7 +147,34 @@ def build(
         max_page=settings.max_page,
         rrf_k=settings.rrf_k,
     )
-    return Services(settings, store, snapshots, reader, embedder, tokenizer, indexing, search)
+    if llm is None and settings.llm_enabled:
+        llm = _openai_llm(settings)
+    answers = AnswerService(search, embedder, llm, _answer_config(settings))
+    return Services(
+        settings, store, snapshots, reader, embedder, tokenizer, indexing, search, answers
+    )
+
+
+def _answer_config(settings: Settings) -> AnswerConfig:
+    threshold = settings.abstain_below
+    return AnswerConfig(
+        passages=settings.answer_passages,
+        token_budget=settings.answer_token_budget,
+        max_tokens=settings.llm_max_tokens,
+        abstain_below=DEFAULT_ABSTAIN_BELOW if threshold is None else threshold,
+    )
+
+
+def _openai_llm(settings: Settings) -> LLM:
+    from indexer.adapters.openai_llm import OpenAIChatLLM
+
+    key = settings.llm_api_key
+    return OpenAIChatLLM(
+        settings.llm_model,
+        base_url=settings.llm_base_url,
+        api_key=key.get_secret_value() if key else None,
+        timeout_s=settings.llm_timeout_s,
+    )
 
 
 def load_model(settings: Settings, with_embedder: bool = True) -> tuple[Embedder | None, Tokenizer]:
@@ -160,3 +199,37 @@ def _sentence_transformer(settings: Settings, model_dir: Path) -> Embedder:
     if settings.torch_threads:
         torch.set_num_threads(settings.torch_threads)
     return SentenceTransformerEmbedder(model_dir, settings.model, settings.embed_batch_size)
+
+
+def build_jobs(settings: Settings, queue: JobQueue) -> JobService:
+    """The job service over the configured store: Redis when set, else SQLite in the data dir."""
+    from indexer.job_service import JobService
+
+    return JobService(job_store(settings), queue)
+
+
+def job_store(settings: Settings) -> JobStore:
+    if settings.redis_url:
+        from indexer.adapters.redis_jobs import RedisJobStore
+
+        return RedisJobStore(_redis(settings.redis_url))
+    from indexer.adapters.sqlite_jobs import SqliteJobStore
+
+    return SqliteJobStore(settings.data_dir / "jobs.sqlite")
+
+
+def answer_cache(settings: Settings) -> AnswerCache:
+    if settings.redis_url:
+        from indexer.adapters.redis_cache import RedisAnswerCache
+
+        return RedisAnswerCache(_redis(settings.redis_url), settings.answer_cache_ttl_s)
+    from indexer.answer_cache import InMemoryAnswerCache
+
+    return InMemoryAnswerCache(settings.answer_cache_ttl_s)
+
+
+def _redis(url: str) -> Redis:
+    from redis import Redis
+
+    # Short timeouts: a Redis outage must turn into a quick 503, not a hung request.
+    return Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=15)

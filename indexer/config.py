@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -30,7 +30,11 @@ class Settings(BaseSettings):
     `FOOTNOTE_CHUNKING__CHUNK_TOKENS=256`."""
 
     model_config = SettingsConfigDict(
-        env_prefix="FOOTNOTE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+        env_prefix="FOOTNOTE_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     data_dir: Path = Field(Path("data"), description="Where the index lives")
@@ -46,6 +50,38 @@ class Settings(BaseSettings):
     max_page: int = Field(50, ge=1, description="Deepest result page")
     torch_threads: int | None = Field(None, ge=1, description="CPU threads for embedding")
 
+    # Jobs. No Redis URL: the embedded mode (SQLite broker and job store in the data dir).
+    redis_url: str | None = Field(None, description="Redis for the broker, jobs and caches")
+    editor_token: SecretStr | None = Field(
+        None, description="Bearer token for /admin endpoints; unset: they are disabled"
+    )
+    source_dir: Path = Field(Path("examples/articles"), description="What /admin/reindex indexes")
+    worker_concurrency: int = Field(2, ge=1, description="Worker processes per `footnote worker`")
+    answer_cache_ttl_s: int = Field(3600, ge=1, description="How long answers stay cached")
+    task_max_retries: int = Field(5, ge=0, description="Retries of a job's transient failures")
+
+    # Answers. No base URL and no key: answers are extractive, no LLM is called.
+    llm_base_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("FOOTNOTE_LLM_BASE_URL", "OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp server)",
+    )
+    llm_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("FOOTNOTE_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_model: str = Field("gpt-4o-mini", description="Chat model name sent to the endpoint")
+    llm_timeout_s: float = Field(60.0, gt=0, description="Per-request LLM timeout")
+    llm_max_tokens: int = Field(400, ge=16, description="Longest answer the LLM may write")
+    answer_passages: int = Field(6, ge=1, le=20, description="Passages given to the answerer")
+    answer_token_budget: int = Field(3000, ge=256, description="Prompt tokens at most")
+    abstain_below: float | None = Field(
+        None, description="Retrieval confidence under which answers abstain (default: tuned)"
+    )
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url or self.llm_api_key)
+
     @property
     def db_path(self) -> Path:
         return self.data_dir / "footnote.db"
@@ -53,3 +89,10 @@ class Settings(BaseSettings):
     @property
     def snapshot_dir(self) -> Path:
         return self.data_dir / "snapshots"
+
+    @property
+    def broker_url(self) -> str:
+        if self.redis_url:
+            return self.redis_url
+        return f"sqla+sqlite:///{(self.data_dir / 'broker.sqlite').resolve()}"
+

@@ -52,3 +52,25 @@ def lexical_tokens(text: str) -> list[str]:
                 continue
             terms.append(_stem(lowered))
     return terms
+
+
+_CODE_LIKE = re.compile(
+    r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9]"  # snake_case
+    r"|[a-z][A-Za-z0-9]*\.[a-z][A-Za-z0-9_]*"  # dotted.names (not 1.5 or p.53)
+    r"|\b[a-z]+[A-Z][a-z]"  # camelCase starting lower: getUser, not MongoDB
+    r"|(?:^|\s)--?[a-z]"  # --flag
+    r"|\$[A-Za-z]"  # $operator
+    r"|\w\(\)"  # call()
+    r"|\bHTTP\s?\d{3}\b"  # status codes
+    r"|\w+Error\b"  # exception names
+)
+
+
+def looks_like_code(query: str) -> bool:
+    """Whether the query names an identifier, flag or code: then its exact spelling matters
+    more than its meaning. A query written all in capitals ("BLMOVE", "SKIP LOCKED") is a
+    command; capitals inside a sentence are usually acronyms (KRAS, COPD), so they are not."""
+    if _CODE_LIKE.search(query):
+        return True
+    words = re.findall(r"[A-Za-z]{2,}", query)
+    return bool(words) and all(word.isupper() for word in words)

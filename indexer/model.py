@@ -152,3 +152,45 @@ class IndexReport:
             "chunks_per_second": round(self.chunks_per_second, 1),
             "generation": self.generation,
         }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered reference in an answer to a passage that was given to the answerer."""
+
+    number: int
+    chunk_id: int
+    article_id: str
+    title: str
+    url: str | None
+    heading: str | None
+    published: date | None
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reader's answer. `text` carries markers like [1], each resolving to a citation.
+
+    `kind` is "llm" (generated), "extractive" (sentences picked from the passages, no LLM) or
+    "abstained" (the articles do not answer: no citations, `suggestions` lists the closest
+    articles instead).
+    """
+
+    question: str
+    text: str
+    kind: str
+    citations: tuple[Citation, ...] = ()
+    sources: tuple[Hit, ...] = ()
+    suggestions: tuple[Hit, ...] = ()
+    removed_markers: tuple[str, ...] = ()
+    confidence: float = 0.0
+    model: str | None = None
+    usage: dict[str, int] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def abstained(self) -> bool:
+        return self.kind == "abstained"

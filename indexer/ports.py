@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -81,3 +82,44 @@ class NoProgress:
 
     def advance(self, amount: int = 1) -> None:
         pass
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One message of a chat prompt."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What a language model wrote. Token counts are the provider's, or None if it gave none."""
+
+    text: str
+    model: str
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+class LLM(Protocol):
+    """A chat language model behind an OpenAI-compatible (or any) API."""
+
+    model: str
+    """The model name requests are sent with; also picks the prompt token counter."""
+
+    def complete(
+        self,
+        messages: Sequence[ChatMessage],
+        max_tokens: int,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Completion:
+        """The model's reply to `messages`, at most `max_tokens` long.
+
+        With `on_token`, the reply is streamed: each text delta is passed to it as it arrives,
+        and the returned `Completion.text` is their concatenation. Never hangs: gives up with
+        `LLMTimeout` once the configured deadline passes. Raises a `TransientError` subclass
+        when a retry may succeed (timeout, connection, HTTP 429 or 5xx), a permanent
+        `FootnoteError` when it cannot (credentials, a rejected request, empty or malformed
+        output). Does not retry by itself: retrying is the caller's choice.
+        """

@@ -10,3 +10,9 @@ echo "== mypy"
 .venv/bin/mypy
 echo "== pytest"
 .venv/bin/python -m pytest "$@"
+if [ "$#" -eq 0 ]; then
+  # Search must not get worse unnoticed: score the sample publication, compare to the baseline.
+  echo "== retrieval gate"
+  .venv/bin/footnote eval retrieval --sample --out eval-results/sample.json
+  .venv/bin/footnote eval gate --baseline eval/baselines/sample.json --current eval-results/sample.json
+fi

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from indexer.bootstrap import Services
+from indexer.job_service import JobService
 
 
 def get_services(request: Request) -> Services:
@@ -15,3 +16,11 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_jobs(request: Request) -> JobService:
+    jobs: JobService = request.app.state.jobs
+    return jobs
+
+
+JobsDep = Annotated[JobService, Depends(get_jobs)]

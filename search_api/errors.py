@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from indexer.answering.errors import LLMBadOutput, LLMRejected, LLMUnavailable
 from indexer.errors import (
     CorruptSnapshot,
     FootnoteError,
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 # Most specific first: the first matching class decides.
 STATUS: list[tuple[type[FootnoteError], int, str]] = [
+    (LLMRejected, 502, "llm_rejected"),
+    (LLMBadOutput, 502, "llm_bad_output"),
+    (LLMUnavailable, 503, "llm_unavailable"),
     (InvalidQuery, 422, "invalid_query"),
     (InvalidArticle, 422, "invalid_article"),
     (NotFound, 404, "not_found"),
@@ -64,5 +68,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        kind = "not_found" if exc.status_code == 404 else "http_error"
-        return error_response(exc.status_code, kind, str(exc.detail))
+        kinds = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+        kind = kinds.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, kind, str(exc.detail), **(exc.headers or {}))

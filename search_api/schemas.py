@@ -74,3 +74,44 @@ class RelatedOut(BaseModel):
 class ErrorOut(BaseModel):
     error: str = Field(description="Machine-readable kind, e.g. invalid_query")
     detail: str = Field(description="What went wrong and what to fix")
+
+
+class FiltersIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    tags: list[str] = Field(default_factory=list, max_length=10)
+    author: str | None = Field(None, max_length=200)
+    since: date | None = None
+    until: date | None = None
+
+
+class AskIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    question: str = Field(min_length=1, max_length=500, description="The reader's question")
+    filters: FiltersIn | None = None
+    k: int | None = Field(None, ge=1, le=20, description="Passages to answer from")
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    state: str
+    status_url: str
+    events_url: str
+    replayed: bool = Field(description="True when an Idempotency-Key matched an earlier job")
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    state: str = Field(description="queued, running, succeeded, failed or cancelled")
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    done: int
+    total: int
+    eta_s: float | None
+    attempts: int
+    error: str | None
+    result: dict[str, object] | None
+    request_id: str | None = None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,15 @@ def fake_services(settings: Settings, fake_embedder: FakeEmbedder) -> Services:
         tokenizer=FakeTokenizer(),
         vectors=VectorBackend(empty=InMemoryVectorIndex, load=InMemoryVectorIndex.load),
     )
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis, emptied for the session (a database of its own on a shared server)."""
+    import redis
+
+    from tests.services import redis_server
+
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        redis.Redis.from_url(url).flushdb()
+        yield url

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from indexer.ports import Vectors
+from indexer.ports import ChatMessage, Completion, Vectors
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -101,3 +101,48 @@ class InMemoryVectorIndex:
         )
         with open(path, "wb") as handle:
             np.savez(handle, ids=ids, vectors=vectors, dimension=self.dimension)
+
+
+class RecordingJobQueue:
+    """Records enqueued jobs instead of sending them to a broker."""
+
+    def __init__(self) -> None:
+        self.sent: list[object] = []
+
+    def enqueue(self, job: object) -> None:
+        self.sent.append(job)
+
+
+class RecordingLLM:
+    """A scripted language model that records every prompt (the `LLM` port).
+
+    Replies are taken in turn from `replies` (the last one repeats); a reply that is an
+    exception is raised instead. Streamed replies arrive in `chunk`-character pieces.
+    """
+
+    def __init__(
+        self, *replies: str | Exception, model: str = "gpt-4o-mini", chunk: int = 4
+    ) -> None:
+        self.model = model
+        self.replies: list[str | Exception] = list(replies) or ["Answered from the sources [1]."]
+        self.chunk = chunk
+        self.calls: list[tuple[list[ChatMessage], int]] = []
+
+    @property
+    def last_user_message(self) -> str:
+        return next(m.content for m in self.calls[-1][0] if m.role == "user")
+
+    def complete(
+        self,
+        messages: Sequence[ChatMessage],
+        max_tokens: int,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Completion:
+        self.calls.append((list(messages), max_tokens))
+        reply = self.replies[min(len(self.calls), len(self.replies)) - 1]
+        if isinstance(reply, Exception):
+            raise reply
+        if on_token is not None:
+            for start in range(0, len(reply), self.chunk):
+                on_token(reply[start : start + self.chunk])
+        return Completion(reply, self.model, None, None)

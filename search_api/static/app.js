@@ -1,5 +1,6 @@
-// Live search for the reader's page. Progressive enhancement: without this script the form
-// is a plain GET to /?q=...&mode=... and the server renders the same markup built here.
+// Live search and the Ask panel for the reader's page. Progressive enhancement: without this
+// script the form is a plain GET to /?q=...&mode=... and the server renders the same markup
+// built here; the Ask button and the answer panel stay hidden.
 "use strict";
 
 (() => {
@@ -79,9 +80,9 @@
     }
   }
 
-  function errorDetail(body, status) {
+  function errorDetail(body, status, what = "Search") {
     if (body && typeof body.detail === "string" && body.detail) return body.detail;
-    return `Search failed (HTTP ${status}). Please try again.`;
+    return `${what} failed (HTTP ${status}). Please try again.`;
   }
 
   function clear() {
@@ -299,4 +300,375 @@
   }
   foldLongPassages(list);
   if (document.activeElement === box) box.setSelectionRange(box.value.length, box.value.length);
+  setUpAsk();
+
+  // --- Ask: one answer job at a time, streamed into #answer-panel ------------------------
+
+  function setUpAsk() {
+    const askButton = document.getElementById("ask-button");
+    const panel = document.getElementById("answer-panel");
+    const parts = {};
+    for (const name of ["close", "question", "kind", "status", "text", "sources", "citeList",
+      "suggestions", "suggestionList", "footer"]) {
+      const id = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+      parts[name] = document.getElementById(`answer-${id}`);
+    }
+    if (!askButton || !panel || Object.values(parts).includes(null)) return;
+
+    const askEndpoint = form.dataset.askEndpoint || "/ask";
+    const POLL_MS = 500;
+    // EventSource retries on its own (resuming with Last-Event-ID); after this many errors in
+    // a row without an event in between, polling the status URL is the better bet.
+    const STREAM_ERRORS_BEFORE_POLLING = 3;
+    const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+    let asks = 0;
+    let current = null;
+
+    askButton.hidden = false;
+    askButton.addEventListener("click", () => ask());
+    box.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.isComposing) return;
+      event.preventDefault();
+      ask();
+    });
+    parts.close.addEventListener("click", () => {
+      stop();
+      panel.hidden = true;
+      box.focus();
+    });
+    if (/Mac|iPhone|iPad/.test(navigator.platform || "")) {
+      for (const key of document.querySelectorAll(".ask-modifier")) key.textContent = "⌘";
+    }
+
+    async function ask() {
+      const question = box.value.trim();
+      stop();
+      const job = {
+        seq: ++asks, id: null, text: "", source: null, timer: 0, done: false,
+        started: performance.now(),
+      };
+      current = job;
+      reset(question);
+      if (!question) {
+        fail(job, "Type a question first, then press Ask.");
+        box.focus();
+        return;
+      }
+      setStatus("Thinking…");
+      let response;
+      let body;
+      try {
+        response = await fetch(askEndpoint, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ question }),
+        });
+        body = await response.json().catch(() => null);
+      } catch {
+        if (current === job) {
+          fail(job, "Ask could not reach the server. Check your connection and try again.");
+        }
+        return;
+      }
+      const accepted = response.ok && body && typeof body.job_id === "string";
+      if (current !== job) {
+        // A newer question was asked while this one was being submitted.
+        if (accepted) cancelJob(body.status_url);
+        return;
+      }
+      if (!accepted) {
+        fail(job, errorDetail(body, response.status, "Ask"));
+        return;
+      }
+      job.id = body.job_id;
+      job.statusUrl = body.status_url;
+      if (typeof EventSource === "function" && body.events_url) stream(job, body.events_url);
+      else poll(job);
+    }
+
+    // Stops following the current job, and cancels it on the server unless it has finished.
+    function stop() {
+      const job = current;
+      current = null;
+      if (!job) return;
+      closeStream(job);
+      clearTimeout(job.timer);
+      if (job.id && !job.done) cancelJob(job.statusUrl);
+    }
+
+    function cancelJob(statusUrl) {
+      if (!statusUrl) return;
+      fetch(statusUrl, { method: "DELETE", keepalive: true }).catch(() => {});
+    }
+
+    function stream(job, url) {
+      const source = new EventSource(url);
+      job.source = source;
+      let errors = 0;
+      const on = (kind, handle) => source.addEventListener(kind, (event) => {
+        if (current !== job) return;
+        errors = 0;
+        const data = parseJson(event.data);
+        if (data) handle(data);
+      });
+      on("status", (data) => onState(job, data));
+      on("token", (data) => {
+        if (typeof data.text === "string") onToken(job, data.text);
+      });
+      on("result", (data) => {
+        closeStream(job);
+        finish(job, data);
+      });
+      source.addEventListener("error", () => {
+        if (current !== job) return;
+        errors += 1;
+        if (source.readyState === EventSource.CLOSED || errors >= STREAM_ERRORS_BEFORE_POLLING) {
+          closeStream(job);
+          poll(job);
+        }
+      });
+    }
+
+    function closeStream(job) {
+      if (job.source) job.source.close();
+      job.source = null;
+    }
+
+    async function poll(job) {
+      if (current !== job) return;
+      try {
+        const response = await fetch(job.statusUrl, { headers: { Accept: "application/json" } });
+        const body = await response.json().catch(() => null);
+        if (current !== job) return;
+        if (response.ok && body && TERMINAL.has(body.state)) {
+          finish(job, body);
+          return;
+        }
+        if (response.ok && body) onState(job, body);
+        else if (response.status >= 400 && response.status < 500) {
+          fail(job, errorDetail(body, response.status, "Ask"));
+          return;
+        }
+      } catch {
+        if (current !== job) return;
+        setStatus("Lost the connection; trying again…");
+      }
+      job.timer = setTimeout(() => poll(job), POLL_MS);
+    }
+
+    function onState(job, data) {
+      if (data.state === "queued" && data.retry_in_s !== undefined) {
+        // A retried attempt streams its answer again from the start.
+        showStreamed(job, "");
+        setStatus("The answer service is busy; trying again…");
+      } else if (data.state === "running" && Number(data.attempt) > 1) {
+        showStreamed(job, "");
+        setStatus("Thinking…");
+      } else if (!TERMINAL.has(data.state) && !job.text) {
+        setStatus("Thinking…");
+      }
+    }
+
+    function onToken(job, text) {
+      if (!job.text) setStatus("Writing…");
+      showStreamed(job, job.text + text);
+    }
+
+    function showStreamed(job, text) {
+      job.text = text;
+      parts.text.textContent = text;
+      parts.text.classList.toggle("is-streaming", text !== "");
+    }
+
+    function finish(job, out) {
+      job.done = true;
+      if (out.state === "succeeded" && out.result && typeof out.result === "object") {
+        renderAnswer(job, out.result);
+      } else if (out.state === "cancelled") {
+        setStatus("Cancelled.");
+        setBusy(false);
+      } else {
+        fail(job, `failed: ${out.error || "the answer could not be produced"}`);
+      }
+    }
+
+    function fail(job, message) {
+      job.done = true;
+      showStreamed(job, "");
+      setStatus(message, true);
+      setBusy(false);
+    }
+
+    function reset(question) {
+      panel.hidden = false;
+      setBusy(true);
+      parts.question.textContent = question ? `“${question}”` : "";
+      parts.kind.hidden = true;
+      parts.kind.textContent = "";
+      parts.kind.className = "answer-kind";
+      parts.text.replaceChildren();
+      parts.text.classList.remove("is-streaming", "is-abstained");
+      parts.sources.hidden = true;
+      parts.citeList.replaceChildren();
+      parts.suggestions.hidden = true;
+      parts.suggestionList.replaceChildren();
+      parts.footer.textContent = "";
+    }
+
+    function setBusy(busy) {
+      panel.setAttribute("aria-busy", String(busy));
+      panel.classList.toggle("is-busy", busy);
+    }
+
+    function setStatus(message, isError = false) {
+      parts.status.textContent = message;
+      parts.status.classList.toggle("is-error", isError);
+    }
+
+    function renderAnswer(job, result) {
+      const text = typeof result.answer === "string" ? result.answer : "";
+      const abstained = Boolean(result.abstained) || result.kind === "abstained";
+      const citations = new Map();
+      if (!abstained && Array.isArray(result.citations)) {
+        for (const citation of result.citations) citations.set(String(citation.number), citation);
+      }
+      const quoteId = (number) => `answer-quote-${job.seq}-${number}`;
+
+      showKind(result, abstained);
+      setStatus("");
+      parts.text.classList.remove("is-streaming");
+      parts.text.classList.toggle("is-abstained", abstained);
+      if (citations.size) parts.text.replaceChildren(...withMarkers(text, citations, quoteId));
+      else parts.text.textContent = text;
+
+      const sources = [...citations.values()].map((c) => sourceItem(c, quoteId(c.number)));
+      parts.citeList.replaceChildren(...sources);
+      parts.sources.hidden = sources.length === 0;
+
+      const suggestions = abstained && Array.isArray(result.suggestions) ? result.suggestions : [];
+      parts.suggestionList.replaceChildren(...suggestions.map(suggestionItem));
+      parts.suggestions.hidden = suggestions.length === 0;
+
+      parts.footer.textContent = footerNote(job, result);
+      setBusy(false);
+    }
+
+    function showKind(result, abstained) {
+      let label;
+      let variant;
+      if (abstained) {
+        label = "Not answered by the articles";
+        variant = "is-abstained";
+      } else if (result.kind === "llm") {
+        const model = typeof result.model === "string" && result.model ? result.model : "an AI model";
+        label = `Generated by ${model}, checked against the sources`;
+        variant = "is-generated";
+      } else {
+        label = "Extractive (quoted from the articles, no AI model)";
+        variant = "is-extractive";
+      }
+      parts.kind.textContent = label;
+      parts.kind.className = `answer-kind ${variant}`;
+      parts.kind.hidden = false;
+    }
+
+    // The answer is plain text; only its [n] markers become elements, all text goes in as text.
+    function withMarkers(text, citations, quoteId) {
+      const pieces = text.split(/\[(\d+)\]/);
+      const nodes = [];
+      pieces.forEach((piece, index) => {
+        if (index % 2 === 0) {
+          if (piece) nodes.push(document.createTextNode(piece));
+          return;
+        }
+        const citation = citations.get(piece);
+        if (!citation) {
+          nodes.push(document.createTextNode(`[${piece}]`));
+          return;
+        }
+        const button = element("button", "cite", `[${piece}]`);
+        button.type = "button";
+        button.title = citation.title || `Source ${piece}`;
+        button.setAttribute("aria-expanded", "false");
+        button.setAttribute("aria-controls", quoteId(piece));
+        button.addEventListener("click", () => toggleQuote(quoteId(piece), true));
+        nodes.push(button);
+      });
+      return nodes;
+    }
+
+    function sourceItem(citation, id) {
+      const item = element("li", "cite-item");
+      item.dataset.number = String(citation.number);
+      const summary = element("p", "cite-summary");
+      summary.append(element("span", "cite-number", `[${citation.number}]`), " ");
+      summary.append(link(citation.url, "cite-title", citation.title || "Untitled article"));
+      const meta = element("span", "cite-meta");
+      if (citation.heading) meta.append(element("span", "cite-heading", citation.heading));
+      if (citation.published) meta.append(day(citation.published));
+      if (meta.childElementCount) summary.append(" ", meta);
+
+      const toggle = element("button", "cite-toggle", "Show quote");
+      toggle.type = "button";
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.setAttribute("aria-controls", id);
+      toggle.addEventListener("click", () => toggleQuote(id, false));
+
+      const quoteBox = element("div", "cite-box");
+      quoteBox.id = id;
+      quoteBox.hidden = true;
+      const quote = element("blockquote", "cite-quote");
+      const href = summary.querySelector("a.cite-title");
+      if (href) quote.setAttribute("cite", href.getAttribute("href"));
+      quote.append(element("p", "cite-passage", citation.quote || ""));
+      quoteBox.append(quote);
+      item.append(summary, toggle, quoteBox);
+      return item;
+    }
+
+    function toggleQuote(id, fromMarker) {
+      const quoteBox = document.getElementById(id);
+      if (!quoteBox) return;
+      const open = quoteBox.hidden;
+      const item = quoteBox.closest(".cite-item");
+      quoteBox.hidden = !open;
+      item.classList.toggle("is-open", open);
+      for (const control of panel.querySelectorAll(`[aria-controls="${id}"]`)) {
+        control.setAttribute("aria-expanded", String(open));
+        if (control.classList.contains("cite-toggle")) {
+          control.textContent = open ? "Hide quote" : "Show quote";
+        }
+      }
+      if (open && fromMarker) {
+        const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        item.scrollIntoView({ block: "nearest", behavior: still ? "auto" : "smooth" });
+      }
+    }
+
+    function suggestionItem(suggestion) {
+      const item = element("li", "suggestion");
+      item.append(link(suggestion.url, "suggestion-title", suggestion.title || "Untitled article"));
+      const meta = element("span", "cite-meta");
+      if (suggestion.heading) meta.append(element("span", "cite-heading", suggestion.heading));
+      if (suggestion.published) meta.append(day(suggestion.published));
+      if (meta.childElementCount) item.append(" ", meta);
+      return item;
+    }
+
+    // Timed here rather than from `timings_ms`, which leaves out the wait for a worker.
+    function footerNote(job, result) {
+      if (result.cached) return "Answered earlier; shown from the answer cache.";
+      const seconds = (performance.now() - job.started) / 1000;
+      return `Answered in ${seconds.toFixed(1)} s.`;
+    }
+  }
+
+  function parseJson(text) {
+    try {
+      const value = JSON.parse(text);
+      return value && typeof value === "object" ? value : null;
+    } catch {
+      return null;
+    }
+  }
 })();

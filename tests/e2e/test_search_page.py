@@ -6,83 +6,20 @@ browser download is never needed). Without either, these tests skip, or fail whe
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.e2e.browser import ARTIFACTS, LIVE_WAIT_MS, QUESTION, reading
 from tests.e2e.conftest import LiveServer
 
 try:
-    from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
-except ImportError as exc:  # reported by the `chromium` fixture, before any test runs
-    PLAYWRIGHT_MISSING: str | None = f"the playwright package is not installed ({exc})"
-else:
-    PLAYWRIGHT_MISSING = None
+    from playwright.sync_api import Browser, expect
+except ImportError:  # reported by the `chromium` fixture, before any test runs
+    pass
 
 pytestmark = pytest.mark.integration
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-# The sample articles link to this site; it is not reachable, so the browser gets a stub.
-ARTICLE_SITE = "https://ledger.example.com/**"
-QUESTION = "how do I keep Celery tasks observable"
-# A cold model on a busy CPU box can take seconds over the first query.
-LIVE_WAIT_MS = 20_000
-
-
-def _browser_problem() -> str | None:
-    if PLAYWRIGHT_MISSING:
-        return f"{PLAYWRIGHT_MISSING}; install the dev extra: pip install -e '.[dev]'"
-    if not CHROMIUM.is_file():
-        return f"no Chromium at {CHROMIUM}; install it with: apt-get install -y chromium"
-    return None
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    problem = _browser_problem()
-    if problem and os.environ.get("CI"):
-        pytest.fail(f"the e2e browser tests cannot run: {problem}", pytrace=False)
-    if problem:
-        pytest.skip(problem)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@contextmanager
-def _reading(chromium: Browser, **options: Any) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1100, "height": 1000}, **options)
-    try:
-        page = context.new_page()
-        page.route(ARTICLE_SITE, _serve_article_stub)
-        yield page
-    finally:
-        context.close()
-
-
-def _serve_article_stub(route: Route) -> None:
-    route.fulfill(
-        status=200,
-        content_type="text/html; charset=utf-8",
-        body="<!doctype html><title>Article</title><h1>Article stub</h1>",
-    )
 
 
 def _count_for(query: str) -> re.Pattern[str]:
@@ -96,7 +33,7 @@ def _count_for(query: str) -> re.Pattern[str]:
 def test_typing_a_question_shows_live_results_the_keyboard_can_reach(
     chromium: Browser, live_server: LiveServer
 ) -> None:
-    with _reading(chromium) as page:
+    with reading(chromium) as page:
         page.goto(live_server.url)
         box = page.get_by_role("searchbox", name="Search the articles")
         expect(box).to_be_focused()
@@ -126,7 +63,7 @@ def test_typing_a_question_shows_live_results_the_keyboard_can_reach(
 def test_keys_and_the_mode_menu_drive_the_live_search(
     chromium: Browser, live_server: LiveServer
 ) -> None:
-    with _reading(chromium) as page:
+    with reading(chromium) as page:
         page.goto(live_server.url)
         box = page.locator("#q")
         box.blur()
@@ -153,7 +90,7 @@ def test_keys_and_the_mode_menu_drive_the_live_search(
 def test_without_javascript_the_server_renders_results_and_the_form_still_searches(
     chromium: Browser, live_server: LiveServer
 ) -> None:
-    with _reading(chromium, java_script_enabled=False) as page:
+    with reading(chromium, java_script_enabled=False) as page:
         page.goto(f"{live_server.url}/?q=redis+caching&mode=bm25")
 
         expect(page.locator("#result-count")).to_have_text(_count_for("redis caching"))

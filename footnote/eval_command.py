@@ -1,0 +1,123 @@
+"""`footnote eval ...`: retrieval evaluation and its regression gate (the work is in eval/).
+
+footnote eval retrieval --sample | --dataset DIR [--out FILE] [--chart FILE] [--json]
+footnote eval gate --baseline FILE [--current FILE] [--tolerance 0.02]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from indexer.config import Settings
+
+DEFAULT_OUT = Path("eval-results/retrieval.json")
+
+
+def add_eval_command(
+    commands: Any, common: argparse.ArgumentParser, scripted: argparse.ArgumentParser
+) -> None:
+    """Register `footnote eval` and its sub-commands on the top-level parser."""
+    evaluation = commands.add_parser("eval", help="measure retrieval quality")
+    tasks = evaluation.add_subparsers(dest="eval_command", required=True, metavar="EVAL")
+
+    retrieval = tasks.add_parser(
+        "retrieval",
+        parents=[common, scripted],
+        help="index a dataset in a throwaway directory and score every search mode",
+        description="Index a BEIR folder or a publication through the real pipeline, run "
+        "every query in bm25, dense and hybrid mode, and report nDCG@10, Recall@10, "
+        "Recall@100, MRR@10 and latency. Settings (model, chunking, RRF k) come from the "
+        "environment as for every command.",
+    )
+    source = retrieval.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--dataset",
+        type=Path,
+        metavar="DIR",
+        help="BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or a publication folder "
+        "(articles/, questions.jsonl, queries/*.jsonl) such as examples",
+    )
+    source.add_argument(
+        "--sample", action="store_true", help="the bundled sample publication (examples/)"
+    )
+    retrieval.add_argument("--split", default="test", help="BEIR qrels split (default test)")
+    retrieval.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"JSON report (default {DEFAULT_OUT})"
+    )
+    retrieval.add_argument(
+        "--chart", type=Path, help="PNG bar chart (default: the report's name with .png)"
+    )
+    retrieval.add_argument(
+        "--keep-index",
+        type=Path,
+        metavar="DIR",
+        help="index into DIR and keep it, to reuse next time (same as --data-dir); "
+        "default: a temporary directory, removed afterwards",
+    )
+    retrieval.set_defaults(handler=_retrieval)
+
+    gate = tasks.add_parser(
+        "gate",
+        parents=[common],
+        help="fail when nDCG@10 dropped against a baseline report",
+        description="Compare a report (or a fresh run on the baseline's dataset) with a "
+        "baseline; exit 1 when nDCG@10 of any set and mode dropped by more than the tolerance.",
+    )
+    gate.add_argument("--baseline", type=Path, required=True, help="the stored baseline report")
+    gate.add_argument("--current", type=Path, help="report to check (default: run afresh)")
+    gate.add_argument(
+        "--tolerance", type=float, default=0.02, help="largest allowed drop (default 0.02)"
+    )
+    gate.set_defaults(handler=_gate)
+
+
+def _retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.chart import draw_chart
+    from eval.datasets import dataset_folder
+    from eval.report import markdown_table, write_json
+
+    report = _run(dataset_folder(args.dataset), settings, args, quiet=args.json)
+    chart = args.chart or args.out.with_suffix(".png")
+    write_json(report, args.out)
+    draw_chart(report, chart)
+    print(json.dumps(report, indent=2) if args.json else markdown_table(report))
+    for name, entry in report["sets"].items():
+        for mode, count in entry.get("rejected_queries", {}).items():
+            print(f"warning: {name} {mode}: {count} queries rejected (scored 0)", file=sys.stderr)
+    print(f"report: {args.out}  chart: {chart}", file=sys.stderr)
+    return 0
+
+
+def _gate(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.datasets import resolve_dataset_path
+    from eval.gate import compare_reports, gate_passes, gate_table
+    from eval.report import read_json
+
+    baseline = read_json(args.baseline)
+    if args.current is not None:
+        current = read_json(args.current)
+    else:
+        config = baseline.get("configuration", {})
+        args.split = config.get("split") or "test"
+        current = _run(resolve_dataset_path(config.get("dataset", "examples")), settings, args)
+    rows = compare_reports(baseline, current, args.tolerance)
+    print(gate_table(rows, args.tolerance))
+    return 0 if gate_passes(rows) else 1
+
+
+def _run(
+    folder: Path, settings: Settings, args: argparse.Namespace, quiet: bool = False
+) -> dict[str, Any]:
+    from eval.retrieval import run_retrieval_eval
+    from footnote.progress import RichProgress
+    from indexer.bootstrap import build
+
+    keep = getattr(args, "keep_index", None) or args.data_dir
+    with RichProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        return run_retrieval_eval(
+            folder, settings, build=build, keep_index=keep, split=args.split, progress=progress
+        )

@@ -1,0 +1,109 @@
+"""JobStore on SQLite, for one machine with no Redis (the embedded mode)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from indexer.errors import TransientError
+from indexer.jobs import Job, JobEvent
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS job_keys (key TEXT PRIMARY KEY, job_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS job_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS job_events_by_job ON job_events(job_id, id);
+"""
+
+
+class SqliteJobStore:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn.executescript(_SCHEMA)
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            self._local.conn = conn
+        return conn
+
+    def create(self, job: Job) -> tuple[Job, bool]:
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            if job.idempotency_key:
+                row = conn.execute(
+                    "SELECT job_id FROM job_keys WHERE key = ?", (job.idempotency_key,)
+                ).fetchone()
+                if row is not None:
+                    conn.execute("ROLLBACK")
+                    existing = self.get(row[0])
+                    if existing is not None:
+                        return existing, False
+                    conn.execute("BEGIN IMMEDIATE")
+                conn.execute(
+                    "INSERT OR REPLACE INTO job_keys VALUES (?, ?)", (job.idempotency_key, job.id)
+                )
+            conn.execute("INSERT INTO jobs VALUES (?, ?)", (job.id, _dump(job)))
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise TransientError(f"job store busy: {exc}") from exc
+        return job, True
+
+    def get(self, job_id: str) -> Job | None:
+        row = self._conn.execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else Job(**json.loads(row[0]))
+
+    def update(self, job_id: str, **fields: Any) -> None:
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            job = self.get(job_id)
+            if job is not None:
+                for name, value in fields.items():
+                    setattr(job, name, value)
+                conn.execute("UPDATE jobs SET body = ? WHERE id = ?", (_dump(job), job_id))
+            conn.execute("COMMIT")
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+
+    def add_event(self, job_id: str, kind: str, data: Mapping[str, Any]) -> str:
+        cursor = self._conn.execute(
+            "INSERT INTO job_events (job_id, kind, data) VALUES (?, ?, ?)",
+            (job_id, kind, json.dumps(dict(data))),
+        )
+        return str(cursor.lastrowid)
+
+    def events(self, job_id: str, after: str | None = None, limit: int = 500) -> list[JobEvent]:
+        start = int(after) if after and after.isdigit() else 0
+        rows = self._conn.execute(
+            "SELECT id, kind, data FROM job_events WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?",
+            (job_id, start, limit),
+        )
+        return [JobEvent(str(r[0]), r[1], json.loads(r[2])) for r in rows]
+
+    def ping(self) -> None:
+        self._conn.execute("SELECT 1")
+
+
+def _dump(job: Job) -> str:
+    data = job.__dict__.copy()
+    return json.dumps(data)

@@ -1,0 +1,154 @@
+"""Submitting, following and cancelling jobs; and the worker's side of a job's life."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from indexer.errors import FootnoteError, NotFound
+from indexer.jobs import Job, JobEvent, JobQueue, JobStore
+
+# A running job whose worker has said nothing for this long is taken for lost.
+STALE_AFTER_S: dict[str, float] = {"ask": 180.0, "reindex": 900.0, "upsert": 240.0, "delete": 240.0}
+WORKER_LOST = "the worker running this job stopped responding"
+
+
+class JobCancelled(FootnoteError):
+    """Raised inside a running job when a client cancelled it."""
+
+
+class JobService:
+    def __init__(self, store: JobStore, queue: JobQueue) -> None:
+        self._store = store
+        self._queue = queue
+
+    # --- clients --------------------------------------------------------------------------
+
+    def submit(
+        self,
+        kind: str,
+        params: Mapping[str, Any],
+        idempotency_key: str | None = None,
+        request_id: str | None = None,
+    ) -> tuple[Job, bool]:
+        """Create and enqueue a job. With an idempotency key seen before, return that job
+        instead (and False): a retried request never starts the work twice."""
+        job = Job(
+            id=uuid.uuid4().hex,
+            kind=kind,
+            params=dict(params),
+            idempotency_key=f"{kind}:{idempotency_key}" if idempotency_key else None,
+            request_id=request_id,
+        )
+        stored, created = self._store.create(job)
+        if created:
+            self._store.add_event(job.id, "status", {"state": "queued"})
+            self._queue.enqueue(stored)
+        return stored, created
+
+    def get(self, job_id: str) -> Job:
+        job = self._store.get(job_id)
+        if job is None:
+            raise NotFound(f"no job with id {job_id!r}")
+        if job.state == "running" and self._stale(job):
+            self.fail(job.id, f"{WORKER_LOST} (attempt {job.attempts}); it will not finish")
+            job = self._store.get(job_id) or job
+        return job
+
+    def cancel(self, job_id: str) -> Job:
+        job = self.get(job_id)
+        if not job.terminal:
+            self._finish(job_id, "cancelled", error="cancelled by a client")
+        return self.get(job_id)
+
+    def events(self, job_id: str, after: str | None = None) -> list[JobEvent]:
+        return self._store.events(job_id, after)
+
+    # --- workers --------------------------------------------------------------------------
+
+    def start(self, job_id: str) -> Job | None:
+        """Mark a delivered job running. None when there is nothing to do: it finished or
+        was cancelled already (a redelivered message is harmless)."""
+        job = self._store.get(job_id)
+        if job is None or job.state in ("succeeded", "cancelled"):
+            return None
+        if job.state == "failed" and not (job.error or "").startswith(WORKER_LOST):
+            return None
+        now = time.time()
+        self._store.update(
+            job_id,
+            state="running",
+            attempts=job.attempts + 1,
+            started_at=now,
+            heartbeat_at=now,
+            error=None,
+            done=0,
+        )
+        self._store.add_event(job_id, "status", {"state": "running", "attempt": job.attempts + 1})
+        return self._store.get(job_id)
+
+    def progress(self, job_id: str, done: int, total: int, phase: str) -> None:
+        """Record progress, and stop the work if a client cancelled it."""
+        job = self._store.get(job_id)
+        if job is not None and job.state == "cancelled":
+            raise JobCancelled(f"job {job_id} was cancelled")
+        self._store.update(job_id, done=done, total=total, heartbeat_at=time.time())
+        self._store.add_event(job_id, "progress", {"phase": phase, "done": done, "total": total})
+
+    def token(self, job_id: str, text: str) -> None:
+        self._store.add_event(job_id, "token", {"text": text})
+
+    def is_cancelled(self, job_id: str) -> bool:
+        job = self._store.get(job_id)
+        return job is not None and job.state == "cancelled"
+
+    def succeed(self, job_id: str, result: dict[str, Any]) -> None:
+        self._finish(job_id, "succeeded", result=result)
+
+    def fail(self, job_id: str, reason: str) -> None:
+        self._finish(job_id, "failed", error=reason)
+
+    def retrying(self, job_id: str, reason: str, delay_s: float | None) -> None:
+        self._store.update(job_id, state="queued", error=f"retrying: {reason}")
+        self._store.add_event(job_id, "status", {"state": "queued", "retry_in_s": delay_s})
+
+    def _finish(self, job_id: str, state: str, **fields: Any) -> None:
+        self._store.update(job_id, state=state, finished_at=time.time(), **fields)
+        event: dict[str, Any] = {"state": state}
+        if fields.get("error"):
+            event["error"] = fields["error"]
+        self._store.add_event(job_id, "status", event)
+
+    @staticmethod
+    def _stale(job: Job) -> bool:
+        last = job.heartbeat_at or job.started_at or job.created_at
+        return time.time() - last > STALE_AFTER_S.get(job.kind, 600.0)
+
+
+class JobProgress:
+    """The core's Progress port, reporting into a job (throttled: a store write per 0.25 s)."""
+
+    def __init__(self, jobs: JobService, job_id: str, every_s: float = 0.25) -> None:
+        self._jobs = jobs
+        self._job_id = job_id
+        self._every_s = every_s
+        self._phase = ""
+        self._done = 0
+        self._total = 0
+        self._last = 0.0
+
+    def start(self, phase: str, total: int) -> None:
+        self._phase, self._done, self._total = phase, 0, total
+        self._report(force=True)
+
+    def advance(self, amount: int = 1) -> None:
+        self._done += amount
+        self._report(force=self._done >= self._total)
+
+    def _report(self, force: bool) -> None:
+        now = time.monotonic()
+        if force or now - self._last >= self._every_s:
+            self._last = now
+            self._jobs.progress(self._job_id, self._done, self._total, self._phase)

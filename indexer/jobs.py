@@ -1,0 +1,86 @@
+"""Jobs: slow work (answers, re-indexing) that clients submit and then poll or stream.
+
+A job's record lives in a JobStore (Redis in production, SQLite on one machine) so that the API
+and every worker see the same state; a JobQueue hands the job's id to a worker.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Protocol
+
+JobKind = Literal["ask", "reindex", "upsert", "delete"]
+JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str
+    state: str = "queued"
+    params: dict[str, Any] = field(default_factory=dict)
+    created_at: float = field(default_factory=time.time)
+    started_at: float | None = None
+    finished_at: float | None = None
+    heartbeat_at: float | None = None
+    done: int = 0
+    total: int = 0
+    attempts: int = 0
+    error: str | None = None
+    result: dict[str, Any] | None = None
+    idempotency_key: str | None = None
+    request_id: str | None = None
+
+    @property
+    def terminal(self) -> bool:
+        return self.state in TERMINAL
+
+    @property
+    def eta_s(self) -> float | None:
+        """Seconds left at the current pace, once there is a pace to go by."""
+        if self.state != "running" or not self.started_at or not self.total or not self.done:
+            return None
+        elapsed = time.time() - self.started_at
+        return round(elapsed / self.done * (self.total - self.done), 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["eta_s"] = self.eta_s
+        return data
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    id: str
+    kind: str  # status, progress, token, result, error
+    data: Mapping[str, Any]
+
+
+class JobStore(Protocol):
+    """Shared job records and their event logs."""
+
+    def create(self, job: Job) -> tuple[Job, bool]:
+        """Store `job`; with an idempotency key already used, return that job and False."""
+
+    def get(self, job_id: str) -> Job | None: ...
+
+    def update(self, job_id: str, **fields: Any) -> None:
+        """Set fields of a job (state, done, total, error, result, timestamps...)."""
+
+    def add_event(self, job_id: str, kind: str, data: Mapping[str, Any]) -> str:
+        """Append to the job's event log; returns the event id (increasing)."""
+
+    def events(self, job_id: str, after: str | None = None, limit: int = 500) -> list[JobEvent]:
+        """Events after the id `after` (all when None), oldest first."""
+
+    def ping(self) -> None:
+        """Raise TransientError when the store cannot be reached."""
+
+
+class JobQueue(Protocol):
+    """Hands a job to a worker, by task name: the caller never imports task bodies."""
+
+    def enqueue(self, job: Job) -> None: ...

@@ -1,0 +1,90 @@
+"""Editors' endpoints: re-index the source, upsert or delete one article. Token protected."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Request, Response
+
+from indexer.ingest import load_article_json
+from search_api.deps import JobsDep, ServicesDep
+from search_api.routes.jobs import ERRORS, IdempotencyKey, accepted
+from search_api.schemas import JobAccepted
+
+ArticleId = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+def require_editor(
+    services: ServicesDep,
+    authorization: Annotated[str | None, Header(max_length=1000)] = None,
+) -> None:
+    expected = services.settings.editor_token
+    if expected is None:
+        raise HTTPException(403, "editor endpoints are disabled: set FOOTNOTE_EDITOR_TOKEN")
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        raise HTTPException(
+            401,
+            "send the editor token as `Authorization: Bearer TOKEN`",
+            {"WWW-Authenticate": "Bearer"},
+        )
+    # Constant-time comparison: response timing must not reveal how much of a guess matched.
+    if not hmac.compare_digest(given.encode(), expected.get_secret_value().encode()):
+        raise HTTPException(403, "the editor token is not valid")
+
+
+router = APIRouter(prefix="/admin", tags=["editors"], dependencies=[Depends(require_editor)])
+ADMIN_ERRORS: dict[int | str, dict[str, object]] = {
+    **ERRORS,
+    401: {"description": "No token"},
+    403: {"description": "Bad token"},
+}
+
+
+@router.post("/reindex", status_code=202, response_model=JobAccepted, responses=ADMIN_ERRORS)
+def reindex(
+    request: Request, response: Response, jobs: JobsDep, idempotency_key: IdempotencyKey = None
+) -> JobAccepted:
+    """Make the index match the configured source folder (FOOTNOTE_SOURCE_DIR)."""
+    job, created = jobs.submit("reindex", {}, idempotency_key, request.state.request_id)
+    return accepted(job, created, response)
+
+
+@router.put(
+    "/articles/{article_id}", status_code=202, response_model=JobAccepted, responses=ADMIN_ERRORS
+)
+def upsert_article(
+    article_id: ArticleId,
+    article: Annotated[dict[str, Any], Body(description="The article as a CMS sends it")],
+    request: Request,
+    response: Response,
+    jobs: JobsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JobAccepted:
+    """Add or replace one article: `title`, `body` (Markdown, or HTML with `format: html`),
+    optional `url`, `author`, `published`, `updated`, `tags`, `summary`, `draft`."""
+    payload = {**article, "id": article_id}
+    load_article_json(payload, source_path="api")  # a bad article is a 422 now, not a failed job
+    job, created = jobs.submit(
+        "upsert", {"article": payload}, idempotency_key, request.state.request_id
+    )
+    return accepted(job, created, response)
+
+
+@router.delete(
+    "/articles/{article_id}", status_code=202, response_model=JobAccepted, responses=ADMIN_ERRORS
+)
+def delete_article(
+    article_id: ArticleId,
+    request: Request,
+    response: Response,
+    services: ServicesDep,
+    jobs: JobsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JobAccepted:
+    services.search.article(article_id)  # 404 now for an unknown article
+    job, created = jobs.submit(
+        "delete", {"article_id": article_id}, idempotency_key, request.state.request_id
+    )
+    return accepted(job, created, response)

@@ -1,0 +1,78 @@
+"""The Celery tasks: each takes a job id and hands it to the runner. Nothing else lives here."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
+
+from indexer.errors import TransientError
+from tasks.names import TASKS, TIME_LIMITS
+from tasks.runtime import jobs, runner
+
+log = logging.getLogger(__name__)
+
+
+class JobTask(Task):  # type: ignore[misc]
+    """Retries transient errors with exponential backoff; records every other end on the job."""
+
+    autoretry_for = (TransientError,)
+    retry_backoff = 2
+    retry_backoff_max = 60
+    retry_jitter = True
+    max_retries = 5
+    acks_late = True
+    reject_on_worker_lost = True
+
+    def on_retry(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        jobs().retrying(args[0], str(exc), None)
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        if isinstance(exc, SoftTimeLimitExceeded):
+            reason = f"timed out after {self.soft_time_limit} s"
+        elif isinstance(exc, TransientError):
+            reason = f"gave up after {self.request.retries} retries: {exc}"
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
+        log.error("job %s failed: %s", args[0], reason)
+        jobs().fail(args[0], reason)
+
+
+@worker_process_init.connect
+def _load_services(**_: Any) -> None:
+    """Load the model and index when a worker process starts, not on its first job."""
+    runner()
+
+
+def _task(kind: str) -> Any:
+    soft, hard = TIME_LIMITS[kind]
+    return shared_task(
+        base=JobTask, name=TASKS[kind], bind=True, soft_time_limit=soft, time_limit=hard
+    )
+
+
+@_task("ask")
+def answer_question(self: JobTask, job_id: str) -> None:
+    runner().run(job_id)
+
+
+@_task("reindex")
+def reindex_source(self: JobTask, job_id: str) -> None:
+    runner().run(job_id)
+
+
+@_task("upsert")
+def upsert_article(self: JobTask, job_id: str) -> None:
+    runner().run(job_id)
+
+
+@_task("delete")
+def delete_article(self: JobTask, job_id: str) -> None:
+    runner().run(job_id)

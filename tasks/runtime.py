@@ -1,0 +1,25 @@
+"""Services for the tasks of one worker process, built once on first use."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from indexer.bootstrap import answer_cache, build, build_jobs
+from indexer.config import Settings
+from indexer.job_runner import JobRunner
+from indexer.job_service import JobService
+from tasks.celery_app import get_app
+from tasks.queue import CeleryJobQueue
+
+
+@lru_cache(maxsize=1)
+def runner() -> JobRunner:
+    """Loaded once per worker process (the model and the index are the expensive part)."""
+    settings = Settings()
+    services = build(settings)
+    return JobRunner(jobs(), services, answer_cache(settings), settings.source_dir)
+
+
+@lru_cache(maxsize=1)
+def jobs() -> JobService:
+    return build_jobs(Settings(), CeleryJobQueue(get_app()))

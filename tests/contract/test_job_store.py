@@ -1,0 +1,54 @@
+"""One contract for every JobStore: the SQLite store of the embedded mode and the Redis one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from indexer.adapters.redis_jobs import RedisJobStore
+from indexer.adapters.sqlite_jobs import SqliteJobStore
+from indexer.jobs import Job, JobStore
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
+    if request.param == "sqlite":
+        yield SqliteJobStore(tmp_path / "jobs.sqlite")
+    else:
+        url = request.getfixturevalue("redis_url")
+        yield RedisJobStore(redis.Redis.from_url(url), prefix=f"test-{tmp_path.name}")
+
+
+def test_a_created_job_reads_back_with_its_fields(store: JobStore) -> None:
+    job, created = store.create(Job(id="j1", kind="ask", params={"question": "why?"}))
+    assert created
+    again = store.get("j1")
+    assert again is not None and again.params == {"question": "why?"} and again.state == "queued"
+    assert store.get("missing") is None
+
+
+def test_the_same_idempotency_key_returns_the_first_job(store: JobStore) -> None:
+    first, created = store.create(Job(id="a", kind="ask", idempotency_key="ask:k1"))
+    second, created_again = store.create(Job(id="b", kind="ask", idempotency_key="ask:k1"))
+    assert created and not created_again
+    assert second.id == "a"
+    assert store.get("b") is None
+
+
+def test_updates_change_only_the_named_fields(store: JobStore) -> None:
+    store.create(Job(id="u", kind="reindex"))
+    store.update("u", state="running", done=3, total=10)
+    store.update("u", done=4)
+    job = store.get("u")
+    assert job is not None and (job.state, job.done, job.total) == ("running", 4, 10)
+
+
+def test_events_come_back_in_order_and_resume_after_an_id(store: JobStore) -> None:
+    store.create(Job(id="e", kind="ask"))
+    ids = [store.add_event("e", "token", {"text": t}) for t in ["a", "b", "c"]]
+    assert [e.data["text"] for e in store.events("e")] == ["a", "b", "c"]
+    assert [e.data["text"] for e in store.events("e", after=ids[0])] == ["b", "c"]
+    assert store.events("e", after=ids[-1]) == []
