@@ -210,18 +210,7 @@ def _closest_articles(hits: Sequence[Hit], count: int) -> tuple[Hit, ...]:
 
 def _citations(reply: CheckedReply, passages: Sequence[Hit]) -> tuple[Citation, ...]:
     return tuple(
-        Citation(
-            number=number,
-            chunk_id=hit.chunk_id,
-            article_id=hit.article_id,
-            title=hit.title,
-            url=hit.deep_link,
-            heading=hit.heading,
-            published=hit.published,
-            quote=hit.text,
-            start=hit.start,
-            end=hit.end,
-        )
+        Citation.of(number, hit)
         for number, hit in enumerate((passages[n - 1] for n in reply.order), start=1)
     )
 

@@ -95,4 +95,3 @@ class Settings(BaseSettings):
         if self.redis_url:
             return self.redis_url
         return f"sqla+sqlite:///{(self.data_dir / 'broker.sqlite').resolve()}"
-

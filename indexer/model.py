@@ -169,6 +169,23 @@ class Citation:
     start: int
     end: int
 
+    @classmethod
+    def of(cls, number: int, hit: Hit, span: tuple[int, int] | None = None) -> Citation:
+        """Cite `hit`, or only the part of its text at `span` (offsets within the passage)."""
+        start, end = span or (0, len(hit.text))
+        return cls(
+            number=number,
+            chunk_id=hit.chunk_id,
+            article_id=hit.article_id,
+            title=hit.title,
+            url=hit.deep_link,
+            heading=hit.heading,
+            published=hit.published,
+            quote=hit.text[start:end],
+            start=hit.start + start,
+            end=hit.start + end,
+        )
+
 
 @dataclass(frozen=True)
 class Answer:

@@ -123,18 +123,5 @@ def extractive_answer(
     for number, sentence in enumerate(sentences, start=1):
         hit = sentence.hit
         parts.append(f"{' '.join(sentence.text.split())} [{number}]")
-        citations.append(
-            Citation(
-                number=number,
-                chunk_id=hit.chunk_id,
-                article_id=hit.article_id,
-                title=hit.title,
-                url=hit.deep_link,
-                heading=hit.heading,
-                published=hit.published,
-                quote=sentence.text,
-                start=hit.start + sentence.start,
-                end=hit.start + sentence.end,
-            )
-        )
+        citations.append(Citation.of(number, hit, (sentence.start, sentence.end)))
     return " ".join(parts), tuple(citations)

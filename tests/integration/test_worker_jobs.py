@@ -161,15 +161,21 @@ def test_an_editor_reindexes_upserts_and_deletes_through_the_worker(stack: Stack
     assert client.get("/articles/quasar-notes").status_code == 404
 
 
+def reindex_under_way(stack: Stack, done: int) -> str:
+    """Start a re-index and return its job id once it has made `done` steps of progress."""
+    job_id = str(stack.client.post("/admin/reindex", headers=EDITOR).json()["job_id"])
+    deadline = time.monotonic() + 120
+    while stack.client.get(f"/jobs/{job_id}").json()["done"] < done:
+        assert time.monotonic() < deadline, stack.log.read_text()[-3000:]
+        time.sleep(0.1)
+    return job_id
+
+
 def test_a_worker_process_killed_mid_reindex_leaves_a_consistent_index_and_the_job_completes(
     stack: Stack,
 ) -> None:
     client = stack.client
-    job_id = client.post("/admin/reindex", headers=EDITOR).json()["job_id"]
-    deadline = time.monotonic() + 120
-    while client.get(f"/jobs/{job_id}").json()["done"] < 5:
-        assert time.monotonic() < deadline, stack.log.read_text()[-3000:]
-        time.sleep(0.1)
+    job_id = reindex_under_way(stack, done=5)
     children = subprocess.run(
         ["pgrep", "-P", str(stack.worker.pid)], capture_output=True, text=True
     ).stdout.split()
@@ -190,11 +196,7 @@ def test_a_whole_worker_killed_mid_reindex_and_started_again_ends_with_a_consist
     stack: Stack,
 ) -> None:
     client = stack.client
-    job_id = client.post("/admin/reindex", headers=EDITOR).json()["job_id"]
-    deadline = time.monotonic() + 120
-    while client.get(f"/jobs/{job_id}").json()["done"] < 3:
-        assert time.monotonic() < deadline, stack.log.read_text()[-3000:]
-        time.sleep(0.1)
+    reindex_under_way(stack, done=3)
     os.killpg(stack.worker.pid, signal.SIGKILL)
     stack.worker.wait()
     files = open_index(stack.settings)
@@ -254,6 +256,7 @@ def llm_stack(
             "HF_HUB_OFFLINE": "1",
             "PYTHONPATH": str(ROOT),
             "FOOTNOTE_REDIS_URL": redis_url,
+            "FOOTNOTE_DATA_DIR": str(data_dir),
             "FOOTNOTE_LLM_BASE_URL": llm.base_url,
             "FOOTNOTE_LLM_API_KEY": "test-key",
             "FOOTNOTE_LLM_MODEL": "test-model",
