@@ -331,7 +331,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.consistency import check_index
 
     files = open_index(settings)
-    report = check_index(files.store, files.snapshots, files.reader)
+    report = check_index(files.store, files.reader)
     if args.json:
         print(json.dumps(report.as_dict()))
     else:

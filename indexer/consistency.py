@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from indexer.adapters.sqlite_store import SqliteChunkStore
 from indexer.errors import CorruptSnapshot, IndexNotReady
 from indexer.snapshot_reader import SnapshotReader
-from indexer.snapshots import SnapshotDirectory
 
 
 @dataclass
@@ -31,9 +30,7 @@ class CheckReport:
         }
 
 
-def check_index(
-    store: SqliteChunkStore, snapshots: SnapshotDirectory, reader: SnapshotReader
-) -> CheckReport:
+def check_index(store: SqliteChunkStore, reader: SnapshotReader) -> CheckReport:
     generation = store.generation()
     report = CheckReport(generation)
     report.articles, report.chunks = store.counts()
@@ -43,8 +40,7 @@ def check_index(
             report.problems.append(f"{len(live)} live chunks but no snapshot was ever committed")
         return report
     try:
-        snapshots.read_manifest(generation)
-        snapshot = reader.current()
+        snapshot = reader.current()  # verifies the checksums of what it loads
     except (CorruptSnapshot, IndexNotReady) as exc:
         report.problems.append(f"snapshot {generation} cannot be loaded: {exc}")
         return report

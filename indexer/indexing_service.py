@@ -10,7 +10,7 @@ from indexer.adapters.sqlite_store import SqliteChunkStore, StoredArticle
 from indexer.chunking import ChunkingConfig, chunk_article
 from indexer.errors import NotFound
 from indexer.ingest import load_source
-from indexer.model import Article, Chunk, IndexReport, LoadFailure
+from indexer.model import Article, Chunk, IndexReport
 from indexer.ports import Embedder, NoProgress, Progress, Tokenizer, Vectors
 from indexer.unit_of_work import IndexUnitOfWork
 
@@ -56,10 +56,11 @@ class IndexingService:
             else:
                 changed.append(article)
         seen = {a.id for a in loaded.articles}
+        failed_paths = {str(Path(f.path).resolve()) for f in loaded.failures}
         gone = [
             a.id
             for a in stored.values()
-            if a.id not in seen and _from_source(a, root, loaded.failures)
+            if a.id not in seen and _from_source(a, root, failed_paths)
         ]
 
         progress.start("chunking", len(changed))
@@ -141,9 +142,9 @@ class IndexingService:
         return vectors
 
 
-def _from_source(article: StoredArticle, root: str, failures: Sequence[LoadFailure]) -> bool:
+def _from_source(article: StoredArticle, root: str, failed_paths: set[str]) -> bool:
     """Whether a stored article came from this source and its file did not merely fail to load
     (a file that fails to parse must not make its articles vanish)."""
     path = str(Path(article.source_path).resolve())
     inside = path == root or path.startswith(root.rstrip("/") + "/")
-    return inside and path not in {str(Path(f.path).resolve()) for f in failures}
+    return inside and path not in failed_paths

@@ -14,7 +14,7 @@ from pathlib import Path
 import redis
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -39,7 +39,7 @@ def redis_server(tmp: Path) -> Iterator[str]:
             "these tests need Redis: none answers on 127.0.0.1:6379 and `redis-server` is not "
             "installed (apt-get install redis-server, or set FOOTNOTE_TEST_REDIS_URL)"
         )
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         cwd=tmp,

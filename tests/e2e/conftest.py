@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 
 from tests.conftest import EXAMPLES, ROOT
 from tests.e2e.browser import launch_chromium
+from tests.services import free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -42,12 +42,6 @@ class LiveServer:
 
 def _env() -> dict[str, str]:
     return {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:

@@ -59,7 +59,7 @@ def test_a_writer_killed_mid_commit_leaves_the_previous_snapshot_intact(
 
     after = services_for(data_dir)
     assert after.store.generation() == 1
-    report = check_index(after.store, after.snapshots, after.reader)
+    report = check_index(after.store, after.reader)
     assert report.ok, report.problems
     assert set(after.store.stored_articles()) == {"kept"}
     hits = after.search.search("Original sentence", k=3, mode="bm25").hits
@@ -67,5 +67,5 @@ def test_a_writer_killed_mid_commit_leaves_the_previous_snapshot_intact(
 
     retried = after.indexing.sync_source(source)
     assert retried.generation == 2 and retried.added == ["added"]
-    assert check_index(after.store, after.snapshots, after.reader).ok
+    assert check_index(after.store, after.reader).ok
     assert not [p for p in after.snapshots.root.iterdir() if p.name.startswith(".tmp")]

@@ -96,7 +96,7 @@ def test_no_chunk_exceeds_the_model_sequence_length(
 
 
 def test_the_committed_index_passes_its_consistency_check(indexed: Services) -> None:
-    report = check_index(indexed.store, indexed.snapshots, indexed.reader)
+    report = check_index(indexed.store, indexed.reader)
     assert report.ok, report.problems
     assert report.articles >= 24
 

@@ -187,7 +187,7 @@ def test_a_worker_process_killed_mid_reindex_leaves_a_consistent_index_and_the_j
     assert job["state"] == "succeeded", (job, stack.log.read_text()[-3000:])
     assert job["attempts"] == 2
     files = open_index(stack.settings)
-    report = check_index(files.store, files.snapshots, files.reader)
+    report = check_index(files.store, files.reader)
     assert report.ok, report.problems
     assert report.articles == len(list(stack.settings.source_dir.glob("*.md")))
 
@@ -200,12 +200,12 @@ def test_a_whole_worker_killed_mid_reindex_and_started_again_ends_with_a_consist
     os.killpg(stack.worker.pid, signal.SIGKILL)
     stack.worker.wait()
     files = open_index(stack.settings)
-    assert check_index(files.store, files.snapshots, files.reader).ok
+    assert check_index(files.store, files.reader).ok
 
     stack.worker = start_worker(stack.env, stack.settings.data_dir, stack.log)
     again = client.post("/admin/reindex", headers=EDITOR).json()["job_id"]
     assert wait_for(client, again)["state"] == "succeeded", stack.log.read_text()[-3000:]
-    report = check_index(files.store, files.snapshots, files.reader)
+    report = check_index(files.store, files.reader)
     assert report.ok, report.problems
     assert report.articles == len(SUBSET)
     rows = files.store.conn.execute(

@@ -44,7 +44,7 @@ def test_indexing_a_folder_adds_every_article_and_commits_a_snapshot(
     assert sorted(report.added) == ["celery-retries", "postgres-locks", "redis-caching"]
     assert report.chunks_embedded == report.chunks_total > 3
     assert report.generation == 1
-    assert check_index(fake_services.store, fake_services.snapshots, fake_services.reader).ok
+    assert check_index(fake_services.store, fake_services.reader).ok
 
 
 def test_reindexing_an_unchanged_corpus_embeds_nothing_and_commits_nothing(
@@ -69,7 +69,7 @@ def test_editing_one_article_re_embeds_only_its_changed_chunks(
     assert 1 <= report.chunks_embedded < 3
     assert all("Stampedes" in text for text in fake_embedder.calls[-1])
     assert report.chunks_total == first.chunks_total
-    assert check_index(fake_services.store, fake_services.snapshots, fake_services.reader).ok
+    assert check_index(fake_services.store, fake_services.reader).ok
 
 
 def test_an_article_removed_from_the_source_is_deleted_from_the_index(
@@ -81,7 +81,7 @@ def test_an_article_removed_from_the_source_is_deleted_from_the_index(
     assert report.deleted == ["postgres-locks"]
     result = fake_services.search.search("Deadlocks sentence", k=10, mode="bm25")
     assert "postgres-locks" not in {hit.article_id for hit in result.hits}
-    assert check_index(fake_services.store, fake_services.snapshots, fake_services.reader).ok
+    assert check_index(fake_services.store, fake_services.reader).ok
 
 
 def test_an_article_marked_draft_is_deleted_from_the_index(

@@ -33,7 +33,7 @@ def test_a_failure_while_writing_the_snapshot_leaves_the_previous_one_current(
         fake_services.indexing.upsert_article(article("second", "delta epsilon"))
     assert list(fake_services.store.stored_articles()) == ["first"]
     assert fake_services.store.generation() == 1
-    assert check_index(fake_services.store, fake_services.snapshots, fake_services.reader).ok
+    assert check_index(fake_services.store, fake_services.reader).ok
 
 
 def test_old_snapshots_are_pruned_and_crash_debris_removed(fake_services: Services) -> None:
@@ -77,4 +77,4 @@ def test_a_corrupted_snapshot_is_refused_and_the_previous_one_kept(
     result = fake_services.search.search("alpha", mode="bm25")
     assert result.generation == 1
     assert "checksum" in (fake_services.reader.last_error or "")
-    assert not check_index(fake_services.store, fake_services.snapshots, fake_services.reader).ok
+    assert not check_index(fake_services.store, fake_services.reader).ok
