@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.metrics import MEASURES
-from eval.report import MEASURE_LABELS
+from eval.report import MEASURE_LABELS, fusion_label
 
 MODE_COLOURS = {"bm25": "#8c8c8c", "dense": "#4c72b0", "hybrid": "#dd8452"}
 
@@ -38,7 +38,7 @@ def draw_chart(report: dict[str, Any], path: Path) -> None:
     config = report["configuration"]
     figure.suptitle(
         f"Retrieval by mode on {Path(config['dataset']).name}\n{config['model']}, chunks of "
-        f"{config['chunk_tokens']} tokens, RRF k={config['fusion']['rrf_k']}",
+        f"{config['chunk_tokens']} tokens, fusion {fusion_label(config['fusion'])}",
         fontsize=9,
     )
     handles, labels = axes[0][0].get_legend_handles_labels()

@@ -68,8 +68,12 @@ def build_report(
             "model": settings.model,
             "chunk_tokens": settings.chunking.chunk_tokens,
             "overlap_tokens": settings.chunking.overlap_tokens,
-            # SearchService fuses dense and BM25 chunk rankings with equal weights.
-            "fusion": {"method": "rrf", "rrf_k": settings.rrf_k, "weights": [1.0, 1.0]},
+            # SearchService sums each side's scores divided by its best (identifier-like
+            # queries keep the keyword order first).
+            "fusion": {
+                "method": "max-normalised score sum",
+                "weights": {"dense": settings.dense_weight, "bm25": 1 - settings.dense_weight},
+            },
             "ranking": {"first_page_k": PAGE_K, "depth": DEEP_K, "unit": "article"},
             "snapshot_generation": generation,
             "git_commit": commit,
@@ -93,7 +97,7 @@ def markdown_table(report: dict[str, Any]) -> str:
         f"Retrieval on `{config['dataset']}`: {config['documents']} documents, "
         f"{config['query_count']} queries; model `{config['model']}`, chunks of "
         f"{config['chunk_tokens']} tokens (overlap {config['overlap_tokens']}), "
-        f"RRF k={config['fusion']['rrf_k']}; snapshot {config['snapshot_generation']}, "
+        f"fusion {fusion_label(config['fusion'])}; snapshot {config['snapshot_generation']}, "
         f"commit {commit}."
     )
     columns = ["set", "mode", "queries", *MEASURE_LABELS.values()]
@@ -146,3 +150,11 @@ def git_state(root: Path) -> tuple[str | None, bool | None]:
 
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
+
+
+def fusion_label(fusion: dict[str, Any]) -> str:
+    weights = fusion.get("weights")
+    if isinstance(weights, dict):
+        return f"score sum, dense weight {weights.get('dense')}"
+    # Reports written before the score-sum fusion used reciprocal rank fusion.
+    return f"RRF k={fusion.get('rrf_k')}"

@@ -122,6 +122,10 @@ def _parser() -> argparse.ArgumentParser:
     from footnote.eval_command import add_eval_command
 
     add_eval_command(commands, common, scripted)
+
+    from footnote.bench_command import add_bench_command
+
+    add_bench_command(commands, common, scripted)
     return parser
 
 
@@ -223,6 +227,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     import uvicorn
 
+    from indexer.log_setup import logging_config
+
     # Worker processes build their own Settings from the environment: hand the choice on.
     os.environ["FOOTNOTE_DATA_DIR"] = str(settings.data_dir)
     # FAISS's OpenMP threads spin while idle and starve the embedder; one is fastest for
@@ -245,6 +251,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             port=args.port,
             workers=args.workers,
             log_level="info",
+            log_config=logging_config(settings.log_format),
         )
     finally:
         if worker is not None:

@@ -1,6 +1,7 @@
 """`footnote eval ...`: retrieval evaluation and its regression gate (the work is in eval/).
 
 footnote eval retrieval --sample | --dataset DIR [--out FILE] [--chart FILE] [--json]
+footnote eval answers [--dataset DIR] [--out FILE] [--limit N] [--json]
 footnote eval gate --baseline FILE [--current FILE] [--tolerance 0.02]
 """
 
@@ -15,6 +16,8 @@ from typing import Any
 from indexer.config import Settings
 
 DEFAULT_OUT = Path("eval-results/retrieval.json")
+DEFAULT_ANSWERS_OUT = Path("eval-results/answers.json")
+SAMPLE = Path(__file__).resolve().parent.parent / "examples"
 
 
 def add_eval_command(
@@ -60,6 +63,40 @@ def add_eval_command(
     )
     retrieval.set_defaults(handler=_retrieval)
 
+    answers = tasks.add_parser(
+        "answers",
+        parents=[common, scripted],
+        help="answer a publication's labelled questions and score citations and abstention",
+        description="Index a publication folder (default: the bundled examples/) in a "
+        "throwaway directory, answer every question of its questions.jsonl with the configured "
+        "answerer (extractive, or the OpenAI-compatible LLM when FOOTNOTE_LLM_BASE_URL or "
+        "OPENAI_API_KEY is set) and report citation validity and precision, answer rate, "
+        "false-answer rate and latency.",
+    )
+    answers.add_argument(
+        "--dataset",
+        type=Path,
+        default=SAMPLE,
+        metavar="DIR",
+        help="publication folder with articles/ and questions.jsonl (default: examples/)",
+    )
+    answers.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_ANSWERS_OUT,
+        help=f"JSON report (default {DEFAULT_ANSWERS_OUT})",
+    )
+    answers.add_argument(
+        "--limit",
+        type=_positive,
+        metavar="N",
+        help="only the first N answerable and N unanswerable questions (quick runs)",
+    )
+    answers.add_argument(
+        "--keep-index", type=Path, metavar="DIR", help="index into DIR and keep it for reuse"
+    )
+    answers.set_defaults(handler=_answers)
+
     gate = tasks.add_parser(
         "gate",
         parents=[common],
@@ -90,6 +127,31 @@ def _retrieval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"warning: {name} {mode}: {count} queries rejected (scored 0)", file=sys.stderr)
     print(f"report: {args.out}  chart: {chart}", file=sys.stderr)
     return 0
+
+
+def _answers(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.answers import answer_table, check_answer_folder, run_answer_eval
+    from eval.report import write_json
+    from footnote.progress import RichProgress
+    from indexer.bootstrap import build
+
+    folder = check_answer_folder(args.dataset)
+    keep = args.keep_index or args.data_dir
+    with RichProgress(enabled=not args.json and sys.stderr.isatty()) as progress:
+        report = run_answer_eval(
+            folder, settings, build=build, keep_index=keep, limit=args.limit, progress=progress
+        )
+    write_json(report, args.out)
+    print(json.dumps(report, indent=2) if args.json else answer_table(report))
+    print(f"report: {args.out}", file=sys.stderr)
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
 
 
 def _gate(args: argparse.Namespace, settings: Settings) -> int:

@@ -65,6 +65,11 @@ class AnswerService:
         """The language model answers come from; None when answers are extractive."""
         return self._llm.model if self._llm is not None else None
 
+    @property
+    def abstain_below(self) -> float:
+        """The retrieval confidence under which answers abstain."""
+        return self._config.abstain_below
+
     def answer(
         self,
         question: str,

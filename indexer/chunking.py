@@ -10,6 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from indexer.errors import InvalidArticle
+from indexer.ingest.fields import unicode_problem
 from indexer.markdown_blocks import Block, Section, parse_sections
 from indexer.model import Article, Chunk
 from indexer.ports import Tokenizer
@@ -42,7 +44,14 @@ class _Unit:
 
 def chunk_article(article: Article, tokenizer: Tokenizer, config: ChunkingConfig) -> list[Chunk]:
     """Chunks of `article.text` in document order, each within `config.chunk_tokens` tokens
-    counting its title/heading prefix, and never over the model's limit."""
+    counting its title/heading prefix, and never over the model's limit. Raises InvalidArticle
+    when the title or text is not valid Unicode (a lone surrogate)."""
+    for field, value in (("title", article.title), ("text", article.text)):
+        problem = unicode_problem(value)
+        if problem:
+            # Tokenizers refuse such text outright; the loaders reject it, this catches the rest.
+            reason, line = problem
+            raise InvalidArticle(f"{article.source_path}: {field} line {line}: {reason}")
     limit = min(config.chunk_tokens, tokenizer.max_tokens)
     chunks: list[Chunk] = []
     for section in parse_sections(article.text):

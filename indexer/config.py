@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,11 +45,45 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=lambda: ChunkingSettings())
     keep_snapshots: int = Field(3, ge=2, description="Snapshot generations kept on disk")
     batch_articles: int = Field(1000, ge=1, description="Articles per commit while indexing")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant")
+    dense_weight: float = Field(
+        0.5, ge=0, le=1, description="Share of the meaning score in hybrid (the rest: keywords)"
+    )
     max_query_chars: int = Field(500, ge=10)
     max_k: int = Field(50, ge=1, description="Most results one page may ask for")
     max_page: int = Field(50, ge=1, description="Deepest result page")
     torch_threads: int | None = Field(None, ge=1, description="CPU threads for embedding")
+
+    # Speed (see `footnote bench`).
+    embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch", description="Embedding runtime: sentence-transformers on torch, or ONNX Runtime"
+    )
+    onnx_cache_dir: Path | None = Field(
+        None, description="Where exported ONNX models are cached; default: <data_dir>/models"
+    )
+    worker_threads: int | None = Field(
+        None, ge=1, description="CPU threads a worker's embedder uses (leave cores to the API)"
+    )
+    query_cache_size: int = Field(
+        1024, ge=0, description="Query embeddings kept in process (0: no cache)"
+    )
+    ann_min_vectors: int = Field(
+        50_000, ge=1, description="From this many vectors on, search an HNSW index, not exact"
+    )
+    hnsw_m: int = Field(32, ge=4, le=128, description="HNSW links per vector")
+    hnsw_ef_search: int = Field(256, ge=8, description="HNSW candidates per query")
+
+    # Limits and protection of the HTTP API.
+    max_body_bytes: int = Field(2_000_000, ge=1024, description="Largest request body accepted")
+    max_article_chars: int = Field(1_000_000, ge=1000, description="Largest article on upsert")
+    max_filters: int = Field(20, ge=1, description="Most filter values in one search")
+    rate_limit_search: str = Field(
+        "120/minute", description="Per-client limit on /search ('0' disables)"
+    )
+    rate_limit_ask: str = Field("20/minute", description="Per-client limit on /ask ('0' disables)")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS; empty: CORS is closed"
+    )
+    log_format: Literal["json", "text"] = Field("json", description="Log line format")
 
     # Jobs. No Redis URL: the embedded mode (SQLite broker and job store in the data dir).
     redis_url: str | None = Field(None, description="Redis for the broker, jobs and caches")
@@ -85,6 +120,10 @@ class Settings(BaseSettings):
     @property
     def db_path(self) -> Path:
         return self.data_dir / "footnote.db"
+
+    @property
+    def onnx_dir(self) -> Path:
+        return self.onnx_cache_dir or self.data_dir / "models"
 
     @property
     def snapshot_dir(self) -> Path:

@@ -16,7 +16,11 @@ _LATEST = re.compile(
     re.IGNORECASE,
 )
 # A plausible publication year, optionally introduced: "in 2024", "from 2023", "2022 article".
-_YEAR = re.compile(r"\b(?:(?:in|from|during|of)\s+)?(199\d|20[0-3]\d)\b", re.IGNORECASE)
+# Not a year when it is part of a ratio, a decimal or a percentage: "1/2000", "2000.5", "2010%".
+_YEAR = re.compile(
+    r"\b(?:(?:in|from|during|of)\s+)?(?<![/.,])(199\d|20[0-3]\d)\b(?![/%]|[.,]\d)",
+    re.IGNORECASE,
+)
 
 _SINCE = re.compile(r"\b(?:since|after)\s+(?:199\d|20[0-3]\d)\b", re.IGNORECASE)
 

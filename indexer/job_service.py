@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from indexer.errors import FootnoteError, NotFound
+from indexer.errors import FootnoteError, NotFound, TransientError
 from indexer.jobs import Job, JobEvent, JobQueue, JobStore
 
 # A running job whose worker has said nothing for this long is taken for lost.
@@ -17,6 +17,10 @@ WORKER_LOST = "the worker running this job stopped responding"
 
 class JobCancelled(FootnoteError):
     """Raised inside a running job when a client cancelled it."""
+
+
+class JobsUnavailable(TransientError):
+    """The job store or the queue cannot be reached: no job can be accepted right now."""
 
 
 class JobService:
@@ -42,11 +46,26 @@ class JobService:
             idempotency_key=f"{kind}:{idempotency_key}" if idempotency_key else None,
             request_id=request_id,
         )
-        stored, created = self._store.create(job)
-        if created:
-            self._store.add_event(job.id, "status", {"state": "queued"})
-            self._queue.enqueue(stored)
+        try:
+            stored, created = self._store.create(job)
+            if created:
+                self._store.add_event(job.id, "status", {"state": "queued"})
+                self._enqueue(stored)
+        except TransientError as exc:
+            raise JobsUnavailable(
+                f"{kind} jobs cannot be accepted right now: the job store or queue is "
+                f"unreachable ({exc}); try again in a few seconds"
+            ) from exc
         return stored, created
+
+    def _enqueue(self, job: Job) -> None:
+        try:
+            self._queue.enqueue(job)
+        except TransientError:
+            # Stored but never queued: no worker would ever pick it up, so it must not look
+            # "queued" to whoever polls it.
+            self._finish(job.id, "failed", error="the job queue was unavailable; submit it again")
+            raise
 
     def get(self, job_id: str) -> Job:
         job = self._store.get(job_id)

@@ -18,6 +18,7 @@ BlockKind = Literal["prose", "list", "atomic"]
 _CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
 _ATOMIC = {"fence", "code_block", "table_open"}
 _LISTS = {"bullet_list_open", "ordered_list_open"}
+_LINE_END = re.compile(r"\r\n?|\n")
 
 
 @dataclass(frozen=True)
@@ -44,29 +45,42 @@ def github_anchor(heading: str) -> str:
 
 
 def parse_sections(text: str) -> list[Section]:
-    """Top-level blocks of `text` grouped under their heading path, in document order."""
+    """Top-level blocks of `text` grouped under their heading path, in document order.
+
+    Every non-blank line outside a heading lands in some block: lines the parser keeps no
+    token for (link reference definitions) become prose, so no text goes unindexed.
+    """
     parser = MarkdownIt("commonmark").enable("table")
     tokens = parser.parse(text)
     line_starts = _line_starts(text)
 
+    def offsets(first: int, last: int) -> tuple[int, int]:
+        start = line_starts[first] if first < len(line_starts) else len(text)
+        end = line_starts[last] if last < len(line_starts) else len(text)
+        return start, _trim_end(text, start, end)
+
     def span(token: Token) -> tuple[int, int]:
         assert token.map is not None
-        first, last = token.map
-        start = line_starts[first]
-        end = line_starts[last] if last < len(line_starts) else len(text)
-        return start, len(text[:end].rstrip())
+        return offsets(*token.map)
 
     sections = [Section(heading_path=(), anchor=None)]
     stack: list[tuple[int, str]] = []
     seen_anchors: dict[str, int] = {}
+    covered = 0  # lines before this one belong to a token already
     for index, token in enumerate(tokens):
         if token.level != 0 or token.nesting == -1 or token.map is None:
             continue
+        first, last = token.map
+        if first > covered:
+            _add_gap(text, sections[-1], *offsets(covered, first))
+        covered = max(covered, last)
         if token.type == "heading_open":
             title, anchor = _heading_text(tokens[index + 1].content)
             level = int(token.tag[1])
             stack = [(lvl, name) for lvl, name in stack if lvl < level] + [(level, title)]
-            anchor = anchor or _unique(github_anchor(title), seen_anchors)
+            slug = github_anchor(title)
+            # A heading of only punctuation has no anchor: a link to "url#" would be broken.
+            anchor = anchor or (_unique(slug, seen_anchors) if slug else None)
             sections.append(Section(tuple(name for _, name in stack), anchor))
             continue
         start, end = span(token)
@@ -79,7 +93,16 @@ def parse_sections(text: str) -> list[Section]:
             sections[-1].blocks.append(Block("list", start, end, items))
         else:
             sections[-1].blocks.append(Block("prose", start, end))
+    _add_gap(text, sections[-1], *offsets(covered, len(line_starts)))
     return [s for s in sections if s.blocks]
+
+
+def _add_gap(text: str, section: Section, start: int, end: int) -> None:
+    # `end` is already trimmed of trailing whitespace, so a blank gap ends up empty here.
+    while start < end and text[start].isspace():
+        start += 1
+    if end > start:
+        section.blocks.append(Block("prose", start, end))
 
 
 def _heading_text(raw: str) -> tuple[str, str | None]:
@@ -107,10 +130,19 @@ def _top_items(tokens: list[Token], list_index: int) -> list[Token]:
 
 
 def _line_starts(text: str) -> list[int]:
+    # markdown-it counts lines the way it normalises them: \r\n, \r and \n all end one.
     starts = [0]
-    for match in re.finditer("\n", text):
+    for match in _LINE_END.finditer(text):
         starts.append(match.end())
     return starts
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    """`end` moved back over trailing whitespace, never before `start` (no copying: chunking
+    calls this once per block, and bodies can be megabytes long)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def section_headings(text: str) -> list[str]:

@@ -14,7 +14,13 @@ from indexer.errors import IndexMismatch, InvalidQuery, NotFound
 from indexer.lexical_tokens import looks_like_code
 from indexer.model import Article, Hit
 from indexer.ports import Embedder
-from indexer.retrieval import MODES, Ranking, group_by_article, prefer_dates, reciprocal_rank_fusion
+from indexer.retrieval import (
+    MODES,
+    Ranking,
+    group_by_article,
+    normalised_score_fusion,
+    prefer_dates,
+)
 from indexer.snapshot_reader import LoadedSnapshot, SnapshotReader
 
 PASSAGES_PER_ARTICLE = 3
@@ -79,7 +85,7 @@ class SearchService:
         max_query_chars: int = 500,
         max_k: int = 100,
         max_page: int = 50,
-        rrf_k: int = 60,
+        dense_weight: float = 0.5,
     ) -> None:
         self._store = store
         self._reader = reader
@@ -87,7 +93,7 @@ class SearchService:
         self._max_query_chars = max_query_chars
         self._max_k = max_k
         self._max_page = max_page
-        self._rrf_k = rrf_k
+        self._dense_weight = dense_weight
 
     def search(
         self,
@@ -182,7 +188,7 @@ class SearchService:
             # top-1 0.89 with plain fusion, 0.94 with an 8x keyword weight, 1.0 this way).
             seen = {chunk_id for chunk_id, _ in lexical}
             return lexical + [(chunk_id, s) for chunk_id, s in dense if chunk_id not in seen]
-        return reciprocal_rank_fusion([dense, lexical], self._rrf_k)
+        return normalised_score_fusion(dense, lexical, self._dense_weight)
 
     def _validate(self, query: str, k: int, mode: str, page: int, filters: SearchFilters) -> str:
         text = " ".join(query.split())

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.cors import CORSMiddleware
 
 from indexer.bootstrap import Services
 from indexer.config import Settings
@@ -17,10 +18,24 @@ from indexer.errors import FootnoteError
 from indexer.job_service import JobService
 from search_api.errors import install_error_handlers
 from search_api.metrics import Metrics
+from search_api.rate_limit import RateLimitMiddleware, RateLimits
+from search_api.request_id import RequestIdMiddleware
+from search_api.request_limits import (
+    BodySizeLimitMiddleware,
+    PayloadTooLarge,
+    limit_filters,
+    payload_too_large,
+)
 from search_api.routes import admin, health, page, search
 from search_api.routes import jobs as jobs_routes
+from search_api.schemas import ErrorOut
+from search_api.security import SecurityHeadersMiddleware, cors_options
 
 STATIC = Path(__file__).resolve().parent / "static"
+LIMITED: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorOut, "description": "Request body over FOOTNOTE_MAX_BODY_BYTES"},
+    429: {"model": ErrorOut, "description": "Over the client's rate limit; see Retry-After"},
+}
 log = logging.getLogger(__name__)
 
 
@@ -32,12 +47,15 @@ def create_app(
     """The app over `services`, or over services built from `settings` (or the environment)
     when it starts: the model and index load once per process, in the lifespan."""
 
+    # Middleware needs the limits now, before the lifespan builds the services.
+    config = settings or (services.settings if services is not None else Settings())
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if services is None:
             from indexer.bootstrap import build
 
-            app.state.services = build(settings or Settings())
+            app.state.services = build(config)
         else:
             app.state.services = services
         app.state.jobs = jobs or _jobs(app.state.services.settings)
@@ -52,6 +70,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_exception_handler(PayloadTooLarge, payload_too_large)
 
     @app.middleware("http")
     async def record_latency(request, call_next):  # type: ignore[no-untyped-def]
@@ -60,18 +79,18 @@ def create_app(
             return await call_next(request)
         return await metrics.middleware(request, call_next)
 
-    @app.middleware("http")
-    async def request_id(request, call_next):  # type: ignore[no-untyped-def]
-        # One id follows a request into the job it starts and into the logs.
-        given = request.headers.get("X-Request-ID", "")
-        request.state.request_id = given if 0 < len(given) <= 64 else uuid.uuid4().hex
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
+    # Added innermost first. A refused request (429, 413) still gets CORS, security headers
+    # and a request id; the id is bound outermost so every log line of the request has it.
+    app.add_middleware(RateLimitMiddleware, limits=RateLimits.from_settings(config))
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=config.max_body_bytes)
+    app.add_middleware(CORSMiddleware, **cors_options(config.cors_origins))
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestIdMiddleware)
 
+    filtered = [Depends(limit_filters)]
     app.include_router(page.router)
-    app.include_router(search.router)
-    app.include_router(jobs_routes.router)
+    app.include_router(search.router, dependencies=filtered, responses=LIMITED)
+    app.include_router(jobs_routes.router, dependencies=filtered, responses=LIMITED)
     app.include_router(admin.router)
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -98,5 +117,9 @@ def _warm_up(services: Services) -> None:
 def __getattr__(name: str) -> FastAPI:
     # `uvicorn search_api.app:app` builds the app lazily, so importing this module stays cheap.
     if name == "app":
-        return create_app()
+        from indexer.log_setup import configure_logging
+
+        settings = Settings()
+        configure_logging(settings.log_format)
+        return create_app(settings=settings)
     raise AttributeError(name)

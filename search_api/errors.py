@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from indexer.answering.errors import LLMBadOutput, LLMRejected, LLMUnavailable
 from indexer.errors import (
@@ -23,6 +26,7 @@ from indexer.errors import (
 )
 
 log = logging.getLogger(__name__)
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 # Most specific first: the first matching class decides.
 STATUS: list[tuple[type[FootnoteError], int, str]] = [
@@ -63,11 +67,45 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = []
         for error in exc.errors():
             where = ".".join(str(part) for part in error.get("loc", ()) if part != "query")
-            problems.append(f"{where}: {error.get('msg', 'invalid')}")
+            problems.append(f"{where}: {_plain(error)}")
         return error_response(422, "invalid_request", "; ".join(problems) or "invalid request")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kinds = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
         kind = kinds.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, kind, str(exc.detail), **(exc.headers or {}))
+        if exc.status_code == 400:
+            # FastAPI answers 422 for malformed JSON but 400 for a body it cannot decode at all
+            # (not UTF-8): one status for "your body is not valid", the documented one.
+            detail = f"the request body cannot be read: {exc.detail}"
+            return error_response(422, "invalid_request", detail)
+        headers = dict(exc.headers or {})
+        allowed = allowed_methods(request) if exc.status_code == 405 else []
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+        return error_response(exc.status_code, kind, str(exc.detail), **headers)
+
+
+def _plain(error: Mapping[str, Any]) -> str:
+    """pydantic's message, reworded where it names a rule rather than the reader's mistake."""
+    kind, context, given = error.get("type"), error.get("ctx") or {}, error.get("input")
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return "is empty"
+    if kind == "string_pattern_mismatch" and context.get("pattern") == r"\S":
+        return "is empty: it holds only whitespace"
+    if kind == "string_too_long" and isinstance(given, str):
+        return f"is {len(given)} characters long; the limit is {context.get('max_length')}"
+    return str(error.get("msg", "invalid"))
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path. Starlette's own `Allow` names only the
+    first route that matched the path, and GET and DELETE /jobs/{id} are two routes."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 
 class PassageOut(BaseModel):
@@ -76,19 +78,39 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="What went wrong and what to fix")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _iso_date_text(value: object) -> object:
+    # pydantic's lax mode reads 0 or "0" as 1970-01-01: a filter typo would silently match all.
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("expected a date as YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+"""A calendar date written YYYY-MM-DD, exactly what the schema's `format: date` promises."""
+
+# At least one character that is not whitespace: a blank query or question is refused by
+# the schema itself, so clients can see the rule.
+NOT_BLANK = r"\S"
+
+
 class FiltersIn(BaseModel):
     model_config = {"extra": "forbid"}
 
     tags: list[str] = Field(default_factory=list, max_length=10)
     author: str | None = Field(None, max_length=200)
-    since: date | None = None
-    until: date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
 
 
 class AskIn(BaseModel):
     model_config = {"extra": "forbid"}
 
-    question: str = Field(min_length=1, max_length=500, description="The reader's question")
+    question: str = Field(
+        min_length=1, max_length=500, pattern=NOT_BLANK, description="The reader's question"
+    )
     filters: FiltersIn | None = None
     k: int | None = Field(None, ge=1, le=20, description="Passages to answer from")
 

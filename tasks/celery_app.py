@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import Any
 
 from celery import Celery
+from celery.signals import setup_logging
 
 from indexer.config import Settings
+from indexer.log_setup import configure_logging
 from tasks.names import TIME_LIMITS
 
 log = logging.getLogger(__name__)
@@ -24,8 +27,14 @@ def make_celery(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         task_ignore_result=True,
         task_default_queue="answers",
+        # A lost broker (Redis restarted) is reconnected to forever, at start and later on.
         broker_connection_retry_on_startup=True,
+        broker_connection_retry=True,
         broker_connection_max_retries=None,
+        # A task running when the broker went away finishes and records its result (the job
+        # store reconnects by itself); its unacknowledged message, if redelivered, finds the
+        # job finished and does nothing. Cancelling it would waste the work.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
         # Each worker process loads the model at start; give it time before it counts as hung.
@@ -34,10 +43,26 @@ def make_celery(settings: Settings) -> Celery:
     )
     if settings.redis_url:
         # Redis redelivers unacknowledged messages after this; it must outlast any task.
-        app.conf.broker_transport_options = {"visibility_timeout": longest + 300}
+        # Keepalive and a periodic health check find a connection that died without a word
+        # (a Redis host rebooted), so the worker reconnects instead of waiting on it forever.
+        app.conf.broker_transport_options = {
+            "visibility_timeout": longest + 300,
+            "socket_keepalive": True,
+            "health_check_interval": 10,
+        }
     return app
 
 
 @lru_cache(maxsize=1)
 def get_app() -> Celery:
     return make_celery(Settings())
+
+
+def _configure_logging(loglevel: str | int | None = None, **_: Any) -> None:
+    """A worker logs like the API (FOOTNOTE_LOG_FORMAT); connecting here stops Celery from
+    installing its own handlers."""
+    level = logging.getLevelName(loglevel) if isinstance(loglevel, int) else loglevel
+    configure_logging(Settings().log_format, level or "INFO")
+
+
+setup_logging.connect(_configure_logging)

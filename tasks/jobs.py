@@ -7,9 +7,10 @@ from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 from indexer.errors import TransientError
+from indexer.log_setup import request_id
 from tasks.names import TASKS, TIME_LIMITS
 from tasks.runtime import jobs, runner
 
@@ -49,6 +50,18 @@ class JobTask(Task):  # type: ignore[misc]
 def _load_services(**_: Any) -> None:
     """Load the model and index when a worker process starts, not on its first job."""
     runner()
+
+
+@task_prerun.connect
+def _bind_request_id(task: Task, **_: Any) -> None:
+    """The job's log lines carry the id of the request that started it (a message header)."""
+    headers = task.request.headers or {}
+    request_id.set(getattr(task.request, "request_id", None) or headers.get("request_id"))
+
+
+@task_postrun.connect
+def _unbind_request_id(**_: Any) -> None:
+    request_id.set(None)
 
 
 def _task(kind: str) -> Any:

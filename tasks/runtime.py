@@ -16,6 +16,10 @@ from tasks.queue import CeleryJobQueue
 def runner() -> JobRunner:
     """Loaded once per worker process (the model and the index are the expensive part)."""
     settings = Settings()
+    if settings.worker_threads:
+        # The embedder's thread count, for this process only: an indexing worker must not
+        # take every core from the API's searches on the same machine.
+        settings = settings.model_copy(update={"torch_threads": settings.worker_threads})
     services = build(settings)
     return JobRunner(jobs(), services, answer_cache(settings), settings.source_dir)
 

@@ -1,10 +1,16 @@
-"""JobStore on Redis: a JSON record per job and a Redis Stream of its events."""
+"""JobStore on Redis: a JSON record per job and a Redis Stream of its events.
+
+Every Redis error leaves as `TransientError` (the API answers 503, a task retries). Nothing
+needs resetting after a Redis restart: redis-py's pool replaces a connection the server closed
+when it is next checked out, so the first call after Redis comes back succeeds (tested in
+tests/faults/test_redis_outage.py).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import redis
 
@@ -13,6 +19,7 @@ from indexer.jobs import Job, JobEvent
 
 # Finished jobs and their events expire: a week is plenty for clients to fetch a result.
 TTL_S = 7 * 24 * 3600
+T = TypeVar("T")
 
 
 class RedisJobStore:
@@ -26,27 +33,30 @@ class RedisJobStore:
     def _events_key(self, job_id: str) -> str:
         return f"{self._prefix}:job:{job_id}:events"
 
-    def create(self, job: Job) -> tuple[Job, bool]:
+    def _call(self, command: Callable[[], T]) -> T:
         try:
-            if job.idempotency_key:
-                key = f"{self._prefix}:idem:{job.idempotency_key}"
-                # NX makes the first request win atomically; EX lets old keys expire by themselves.
-                if not self._redis.set(key, job.id, nx=True, ex=TTL_S):
-                    existing_id = self._redis.get(key)
-                    existing = self.get(_text(existing_id)) if existing_id else None
-                    if existing is not None:
-                        return existing, False
-                    self._redis.set(key, job.id, ex=TTL_S)
-            self._redis.set(self._job_key(job.id), json.dumps(job.__dict__), ex=TTL_S)
+            return command()
         except redis.RedisError as exc:
             raise TransientError(f"Redis is unavailable: {exc}") from exc
+
+    def create(self, job: Job) -> tuple[Job, bool]:
+        return self._call(lambda: self._create(job))
+
+    def _create(self, job: Job) -> tuple[Job, bool]:
+        if job.idempotency_key:
+            key = f"{self._prefix}:idem:{job.idempotency_key}"
+            # NX makes the first request win atomically; EX lets old keys expire by themselves.
+            if not self._redis.set(key, job.id, nx=True, ex=TTL_S):
+                existing_id = self._redis.get(key)
+                existing = self.get(_text(existing_id)) if existing_id else None
+                if existing is not None:
+                    return existing, False
+                self._redis.set(key, job.id, ex=TTL_S)
+        self._redis.set(self._job_key(job.id), json.dumps(job.__dict__), ex=TTL_S)
         return job, True
 
     def get(self, job_id: str) -> Job | None:
-        try:
-            raw = self._redis.get(self._job_key(job_id))
-        except redis.RedisError as exc:
-            raise TransientError(f"Redis is unavailable: {exc}") from exc
+        raw = self._call(lambda: self._redis.get(self._job_key(job_id)))
         return None if raw is None else Job(**json.loads(raw))
 
     def update(self, job_id: str, **fields: Any) -> None:
@@ -61,31 +71,34 @@ class RedisJobStore:
             pipe.multi()
             pipe.set(key, json.dumps(data), ex=TTL_S)
 
-        try:
-            # WATCH/MULTI: a concurrent update (progress vs cancel) is retried, never lost.
-            self._redis.transaction(apply, key)
-        except redis.RedisError as exc:
-            raise TransientError(f"Redis is unavailable: {exc}") from exc
+        # WATCH/MULTI: a concurrent update (progress vs cancel) is retried, never lost.
+        self._call(lambda: self._redis.transaction(apply, key))
 
     def add_event(self, job_id: str, kind: str, data: Mapping[str, Any]) -> str:
         key = self._events_key(job_id)
-        try:
-            event_id = self._redis.xadd(key, {"kind": kind, "data": json.dumps(dict(data))})
-            self._redis.expire(key, TTL_S)
-        except redis.RedisError as exc:
-            raise TransientError(f"Redis is unavailable: {exc}") from exc
-        return _text(event_id)
+        fields = {"kind": kind, "data": json.dumps(dict(data))}
+
+        def append() -> Any:
+            with self._redis.pipeline(transaction=True) as pipe:
+                pipe.xadd(key, fields)  # type: ignore[arg-type]
+                pipe.expire(key, TTL_S)
+                return pipe.execute()[0]
+
+        return _text(self._call(append))
 
     def events(self, job_id: str, after: str | None = None, limit: int = 500) -> list[JobEvent]:
         start = f"({after}" if after else "-"
         try:
-            rows = self._redis.xrange(self._events_key(job_id), min=start, max="+", count=limit)
-        except redis.ResponseError:
-            rows = []  # a malformed Last-Event-ID: start from the beginning is the safe reading
-            if after:
-                return self.events(job_id, None, limit)
-        except redis.RedisError as exc:
-            raise TransientError(f"Redis is unavailable: {exc}") from exc
+            rows = self._call(
+                lambda: self._redis.xrange(
+                    self._events_key(job_id), min=start, max="+", count=limit
+                )
+            )
+        except TransientError as exc:
+            if not (after and isinstance(exc.__cause__, redis.ResponseError)):
+                raise
+            # A malformed Last-Event-ID: starting from the beginning is the safe reading.
+            return self.events(job_id, None, limit)
         events = []
         for event_id, fields in rows or []:
             assert event_id is not None and fields is not None
@@ -95,10 +108,7 @@ class RedisJobStore:
         return events
 
     def ping(self) -> None:
-        try:
-            self._redis.ping()
-        except redis.RedisError as exc:
-            raise TransientError(f"Redis is unavailable: {exc}") from exc
+        self._call(self._redis.ping)
 
 
 def _text(value: bytes | str) -> str:

@@ -15,6 +15,7 @@ from indexer.ingest.fields import (
     optional_text,
     required_text,
     slug_from_url,
+    unicode_problem,
 )
 from indexer.ingest.html_to_markdown import html_to_markdown
 from indexer.model import Article, LoadFailure, LoadResult
@@ -30,12 +31,17 @@ def load_feed(text: str, source_path: str) -> LoadResult:
     A file feedparser cannot make sense of (malformed, with no entries recovered) is one
     LoadFailure; a well-formed feed with no entries is simply empty.
     """
+    problem = unicode_problem(text)
+    if problem:
+        return LoadResult(articles=(), failures=(LoadFailure(source_path, *problem),))
     parsed = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers=_UTF8)
     # Plain dicts: feedparser's own answers `updated` with `published` when an entry has none.
     entries: Sequence[Mapping[str, Any]] = [dict(e.items()) for e in parsed.get("entries") or []]
     if not entries and parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
-        line = exc.getLineNumber() if hasattr(exc, "getLineNumber") else None
+        reported = exc.getLineNumber() if hasattr(exc, "getLineNumber") else None
+        # An error at the end of the input is reported on the line after the last one.
+        line = min(int(reported), text.count("\n") + 1) if reported else None
         reason = f"malformed feed with no entries: {_describe(exc)}"
         return LoadResult(articles=(), failures=(LoadFailure(source_path, reason, line),))
     if not entries and not parsed.get("version"):

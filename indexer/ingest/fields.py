@@ -7,6 +7,7 @@ that can be shown to the person who wrote the source file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -31,7 +32,7 @@ def article_from_fields(
         text=text,
         source_path=source_path,
         url=optional_text(raw.get("url"), "url"),
-        author=optional_text(raw.get("author"), "author"),
+        author=optional_names(raw.get("author"), "author"),
         published=coerce_date(raw.get("published"), "published"),
         updated=coerce_date(raw.get("updated"), "updated"),
         tags=coerce_tags(raw.get("tags")),
@@ -104,15 +105,36 @@ def coerce_tags(value: object) -> tuple[str, ...]:
 
 
 def optional_text(value: object, field: str) -> str | None:
-    """A stripped string, or None when absent or blank. A list (several authors) is joined."""
+    """A stripped string, or None when absent or blank. Numbers are read as their text."""
     if value is None:
         return None
-    if isinstance(value, list):
-        parts = [optional_text(item, field) for item in value]
-        return ", ".join(p for p in parts if p) or None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError(f"{field} must be text, got {type(value).__name__} {value!r}")
     return str(value).strip() or None
+
+
+def optional_names(value: object, field: str) -> str | None:
+    """Like `optional_text`, and a list (several authors) is joined with commas."""
+    if isinstance(value, list):
+        parts = [optional_text(item, field) for item in value]
+        return ", ".join(p for p in parts if p) or None
+    return optional_text(value, field)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unicode_problem(text: str) -> tuple[str, int] | None:
+    """Why `text` is not valid Unicode, and on which line; None when it is.
+
+    A lone surrogate (from a JSON or YAML escape such as \\ud800) cannot be stored or
+    encoded, so it must stop at the loader rather than fail a job later.
+    """
+    match = _SURROGATE.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    return f"not valid Unicode: lone surrogate U+{ord(match.group()):04X}", line
 
 
 def slug_from_url(url: str) -> str | None:

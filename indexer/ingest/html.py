@@ -10,6 +10,7 @@ from indexer.ingest.fields import (
     optional_text,
     slug_from_path,
     slug_from_url,
+    unicode_problem,
 )
 from indexer.ingest.html_to_markdown import main_content, node_to_markdown, strip_boilerplate
 from indexer.model import Article, LoadFailure, LoadResult
@@ -20,6 +21,9 @@ _CHROME = frozenset({"nav", "aside", "footer", "form"})
 
 def load_html(text: str, source_path: str) -> LoadResult:
     """One Article from an HTML page, or one LoadFailure saying what is wrong with it."""
+    problem = unicode_problem(text)
+    if problem:
+        return LoadResult(articles=(), failures=(LoadFailure(source_path, *problem),))
     tree = LexborHTMLParser(text)
     main = main_content(tree)
     if main is None:

@@ -16,6 +16,8 @@ _BOILERPLATE = ("nav", "header", "footer", "aside", "script", "style", "noscript
 # Widgets and embedded documents: "Copy" buttons sit next to most code blocks.
 _NOT_TEXT = ("template", "iframe", "svg", "button", "canvas", "img", "picture", "video", "audio")
 
+# Element nesting kept for conversion; deeper elements are unwrapped (see node_to_markdown).
+MAX_DEPTH = 64
 _HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _CONTAINERS = frozenset(
     {
@@ -51,7 +53,27 @@ def strip_boilerplate(node: LexborNode) -> None:
 
 
 def node_to_markdown(node: LexborNode) -> str:
+    _flatten_deep_nesting(node)
     return "\n\n".join(_blocks(node))
+
+
+def _flatten_deep_nesting(root: LexborNode) -> None:
+    """Unwrap elements nested deeper than MAX_DEPTH below `root`, keeping their content.
+
+    The conversion recurses once or twice per level, so junk such as 5,000 unclosed `<div>`s
+    would exhaust Python's stack; no real page nests this deep, so only structure is lost.
+    """
+    too_deep: list[LexborNode] = []
+    pending = [(root, 0)]
+    while pending:
+        node, depth = pending.pop()
+        for child in node.iter():
+            if depth >= MAX_DEPTH:
+                too_deep.append(child)
+            pending.append((child, depth + 1))
+    # Innermost first: each unwrap then moves a single level, not a whole deep subtree.
+    for node in reversed(too_deep):
+        node.unwrap()
 
 
 class _ListBlock(str):
@@ -169,7 +191,16 @@ def _list(node: LexborNode) -> _ListBlock:
     ordered = node.tag == "ol"
     number = _list_start(node) if ordered else 1
     items: list[str] = []
-    for child in node.iter():
+    for child in node.iter(include_text=True):
+        if child.is_text_node:
+            # Text straight inside the list (invalid, but browsers show it): an item of its own.
+            loose = " ".join((child.text_content or "").split())
+            if loose:
+                items.append((f"{number}. " if ordered else "- ") + loose)
+                number += 1
+            continue
+        if not child.is_element_node:
+            continue
         if child.tag in ("ul", "ol"):
             # Invalid but common: a nested list placed directly inside its parent list.
             indent = "   " if ordered else "  "

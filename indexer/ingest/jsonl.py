@@ -10,11 +10,18 @@ import re
 from collections.abc import Mapping
 
 from indexer.errors import InvalidArticle
-from indexer.ingest.fields import article_from_fields, optional_text, required_text, slug_from_url
+from indexer.ingest.fields import (
+    article_from_fields,
+    optional_text,
+    required_text,
+    slug_from_url,
+    unicode_problem,
+)
 from indexer.ingest.html_to_markdown import html_to_markdown
 from indexer.model import Article, LoadFailure, LoadResult
 
 BODY_KEYS = ("body", "text", "content")
+FORMATS = ("markdown", "md", "html")
 _LOOKS_LIKE_HTML = re.compile(
     r"\A\s*<(?:!doctype\s+html|(?:html|head|body|article|main|section|div|p|h[1-6]|ul|ol"
     r"|table|pre|blockquote|figure)\b)",
@@ -30,11 +37,20 @@ def load_jsonl(text: str, source_path: str) -> LoadResult:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        problem = unicode_problem(line)
+        if problem:
+            failures.append(LoadFailure(source_path, problem[0], number))
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
             failures.append(LoadFailure(source_path, reason, number))
+            continue
+        except (ValueError, RecursionError) as exc:
+            # Valid JSON the parser still refuses: an integer of thousands of digits, or
+            # arrays nested deeper than the interpreter's recursion limit.
+            failures.append(LoadFailure(source_path, f"unreadable JSON: {exc}", number))
             continue
         try:
             articles.append(load_article_json(record, source_path))
@@ -52,6 +68,10 @@ def load_article_json(obj: Mapping[str, object], source_path: str) -> Article:
     """
     if not isinstance(obj, Mapping):
         raise InvalidArticle(f"expected a JSON object, got {type(obj).__name__}")
+    for key, value in obj.items():
+        problem = _unicode_problem(value)
+        if problem:
+            raise InvalidArticle(f"{key}: {problem}")
     try:
         return article_from_fields(
             obj,
@@ -77,18 +97,46 @@ def _article_id(obj: Mapping[str, object]) -> str:
 
 
 def _body(obj: Mapping[str, object]) -> str:
-    key = next((k for k in BODY_KEYS if k in obj), None)
-    if key is None:
+    present = [k for k in BODY_KEYS if k in obj]
+    if not present:
         raise ValueError(f"missing body: expected one of {', '.join(map(repr, BODY_KEYS))}")
-    body = obj[key]
-    if body is None:
-        return ""
+    for key in present:
+        # Every body key is checked, not only the one read: a record that sends two bodies of
+        # which one is not text is malformed, whichever would have won.
+        if obj[key] is not None and not isinstance(obj[key], str):
+            raise ValueError(f"{key} must be a string, got {type(obj[key]).__name__}")
+    body_format = _format(obj.get("format"))
+    body = obj[present[0]]
     if not isinstance(body, str):
-        raise ValueError(f"{key} must be a string, got {type(body).__name__}")
-    body_format = optional_text(obj.get("format"), "format")
-    body_format = body_format.lower() if body_format else None
-    if body_format not in (None, "html", "markdown", "md"):
-        raise ValueError(f"format must be 'markdown' or 'html', got {body_format!r}")
+        return ""
     if body_format == "html" or (body_format is None and _LOOKS_LIKE_HTML.match(body)):
         return html_to_markdown(body)
     return body
+
+
+def _format(value: object) -> str | None:
+    if value is None:
+        return None
+    lowered = value.lower() if isinstance(value, str) else None
+    if lowered not in FORMATS:
+        raise ValueError(f"format must be 'markdown' or 'html', got {value!r}")
+    return lowered
+
+
+def _unicode_problem(value: object) -> str | None:
+    """Why a decoded JSON value holds text that is not valid Unicode, or None."""
+    # A loop, not recursion: JSON nests as deep as the parser allowed, and that is already
+    # close to the interpreter's recursion limit.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found = unicode_problem(item)
+            if found:
+                return found[0]
+        elif isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None

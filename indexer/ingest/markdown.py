@@ -13,7 +13,12 @@ from collections.abc import Mapping
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from indexer.ingest.fields import article_from_fields, required_text, slug_from_path
+from indexer.ingest.fields import (
+    article_from_fields,
+    required_text,
+    slug_from_path,
+    unicode_problem,
+)
 from indexer.model import LoadFailure, LoadResult
 
 _DELIMITER = re.compile(r"^-{3,}[ \t]*\r?$", re.MULTILINE)
@@ -22,6 +27,9 @@ _YAML = YAMLHandler()
 
 def load_markdown(text: str, source_path: str) -> LoadResult:
     """One Article from a Markdown file, or one LoadFailure saying what is wrong with it."""
+    problem = unicode_problem(text)
+    if problem:
+        return _failed(source_path, *problem)
     opening = _DELIMITER.match(text)
     if opening is None:
         return _failed(source_path, "no YAML front matter (a '---' block with a title)", 1)
@@ -35,6 +43,10 @@ def load_markdown(text: str, source_path: str) -> LoadResult:
     except yaml.YAMLError as exc:
         reason = f"invalid YAML front matter: {_yaml_problem(exc)}"
         return _failed(source_path, reason, _yaml_line(exc))
+    except (ValueError, RecursionError) as exc:
+        # PyYAML's constructors let these through: `published: 2024-02-30` (no such day), an
+        # integer of thousands of digits, collections nested past the recursion limit.
+        return _failed(source_path, f"invalid YAML front matter: {exc}", None)
     if fields is None:
         fields = {}
     if not isinstance(fields, Mapping):

@@ -8,11 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Request, Response
 
 from indexer.ingest import load_article_json
+from indexer.ingest.record_schema import ARTICLE_RECORD_SCHEMA
 from search_api.deps import JobsDep, ServicesDep
+from search_api.request_limits import PayloadTooLarge
 from search_api.routes.jobs import ERRORS, IdempotencyKey, accepted
-from search_api.schemas import JobAccepted
+from search_api.schemas import ErrorOut, JobAccepted
 
-ArticleId = Annotated[str, Path(min_length=1, max_length=200)]
+ArticleId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"\S")]
+TEXT_FIELDS = ("title", "body", "summary")  # what FOOTNOTE_MAX_ARTICLE_CHARS counts
 
 
 def require_editor(
@@ -39,6 +42,7 @@ ADMIN_ERRORS: dict[int | str, dict[str, object]] = {
     **ERRORS,
     401: {"description": "No token"},
     403: {"description": "Bad token"},
+    413: {"model": ErrorOut, "description": "Body or article text over the limit"},
 }
 
 
@@ -56,14 +60,22 @@ def reindex(
 )
 def upsert_article(
     article_id: ArticleId,
-    article: Annotated[dict[str, Any], Body(description="The article as a CMS sends it")],
+    article: Annotated[
+        dict[str, Any],
+        Body(description="The article as a CMS sends it", json_schema_extra=ARTICLE_RECORD_SCHEMA),
+    ],
     request: Request,
     response: Response,
+    services: ServicesDep,
     jobs: JobsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JobAccepted:
     """Add or replace one article: `title`, `body` (Markdown, or HTML with `format: html`),
     optional `url`, `author`, `published`, `updated`, `tags`, `summary`, `draft`."""
+    limit = services.settings.max_article_chars
+    size = sum(len(article[field]) for field in TEXT_FIELDS if isinstance(article.get(field), str))
+    if size > limit:
+        raise PayloadTooLarge(f"the article has {size} characters of text: the limit is {limit}")
     payload = {**article, "id": article_id}
     load_article_json(payload, source_path="api")  # a bad article is a 422 now, not a failed job
     job, created = jobs.submit(

@@ -18,10 +18,20 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "No index loaded yet"}})
+@router.get(
+    "/readyz",
+    responses={
+        200: {"description": "Serving a snapshot; `status` is `degraded` when one was refused"},
+        503: {"description": "No index loaded yet"},
+    },
+)
 def readyz(services: ServicesDep) -> JSONResponse:
     """Ready when a snapshot is loaded: which one, from which model, how big; and whether a
-    newer snapshot was refused."""
+    newer snapshot was refused.
+
+    A refused snapshot keeps the answer 200 with `"status": "degraded"` and `refused` naming
+    the file and the error: the process still answers from the previous snapshot, and every
+    replica shares the same damaged file, so a 503 would take the whole search offline."""
     try:
         services.reader.current()
     except FootnoteError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -11,7 +10,14 @@ from indexer.markdown_blocks import section_headings
 from indexer.services import SearchFilters
 from search_api.deps import ServicesDep
 from search_api.presenters import article_hit_out, article_out, search_response
-from search_api.schemas import ArticleOut, ErrorOut, RelatedOut, SearchResponse
+from search_api.schemas import (
+    NOT_BLANK,
+    ArticleOut,
+    ErrorOut,
+    IsoDate,
+    RelatedOut,
+    SearchResponse,
+)
 
 router = APIRouter(tags=["search"])
 
@@ -28,7 +34,11 @@ ERRORS: dict[int | str, dict[str, object]] = {
 @router.get("/search", response_model=SearchResponse, responses=ERRORS)
 def search(
     services: ServicesDep,
-    q: Annotated[str, Query(max_length=2000, description="What the reader typed")],
+    # 500 is the default of FOOTNOTE_MAX_QUERY_CHARS: the schema states the limit clients meet.
+    q: Annotated[
+        str,
+        Query(min_length=1, max_length=500, pattern=NOT_BLANK, description="What the reader typed"),
+    ],
     mode: Annotated[Literal["hybrid", "dense", "bm25"], Query()] = "hybrid",
     k: Annotated[int, Query(ge=1, le=50, description="Articles per page")] = 10,
     page: Annotated[int, Query(ge=1, le=50)] = 1,
@@ -36,8 +46,8 @@ def search(
         list[str] | None, Query(max_length=10, description="Only articles with all these tags")
     ] = None,
     author: Annotated[str | None, Query(max_length=200)] = None,
-    since: Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD)")] = None,
-    until: Annotated[date | None, Query(description="Published on or before (YYYY-MM-DD)")] = None,
+    since: Annotated[IsoDate | None, Query(description="Published on or after")] = None,
+    until: Annotated[IsoDate | None, Query(description="Published on or before")] = None,
 ) -> SearchResponse:
     filters = SearchFilters(
         tags=tuple(t.strip().lower() for t in tag or [] if t.strip()),

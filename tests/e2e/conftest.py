@@ -41,7 +41,9 @@ class LiveServer:
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    # One browser and a few threads on loopback are one client to the rate limiter: lift it.
+    unlimited = {"FOOTNOTE_RATE_LIMIT_SEARCH": "0", "FOOTNOTE_RATE_LIMIT_ASK": "0"}
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), **unlimited}
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:

@@ -42,7 +42,10 @@ def test_the_report_is_stamped_with_the_configuration_that_produced_it(
     assert config["query_count"] == 3 and config["documents"] == 4
     assert config["model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert (config["chunk_tokens"], config["overlap_tokens"]) == (200, 32)
-    assert config["fusion"] == {"method": "rrf", "rrf_k": 60, "weights": [1.0, 1.0]}
+    assert config["fusion"] == {
+        "method": "max-normalised score sum",
+        "weights": {"dense": 0.5, "bm25": 0.5},
+    }
     assert config["snapshot_generation"] == 1
     assert "git_commit" in config and config["date"].startswith("20")
 

@@ -1,0 +1,84 @@
+"""Exact FAISS search against the ANN index, over the same vectors and query vectors.
+
+The vectors of the largest corpus's snapshot are added to two in-memory indexes through the
+VectorIndex port: one without ANN settings (exact at any size) and one whose ANN threshold is
+at or below the corpus size (the HNSW graph, with the configured `hnsw_m` and
+`hnsw_ef_search`). Recall@10 is the share of the exact top-10 chunk ids the ANN top-10 finds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from eval.bench.stats import percentiles_ms
+from indexer.bootstrap import build
+from indexer.config import Settings
+from indexer.ports import Embedder, Tokenizer, VectorIndex
+
+TOP = 10
+
+
+def compare_ann(
+    settings: Settings,
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    queries: Sequence[str],
+    chunks: int,
+) -> dict[str, Any]:
+    """Latency of both arms and the ANN arm's recall@10 against exact search."""
+    from indexer.adapters import faiss_index
+
+    if not hasattr(faiss_index, "AnnConfig"):
+        return {
+            "recall_at_10_vs_exact": None,
+            "note": "no ANN index in this build (indexer/adapters/faiss_index.py has no AnnConfig)",
+        }
+    services = build(settings, embedder=embedder, tokenizer=tokenizer)
+    stored = services.reader.current().vectors
+    ids = sorted(stored.ids())
+    vectors = stored.vectors(ids)
+    threshold = min(settings.ann_min_vectors, len(ids))
+    ann = faiss_index.AnnConfig(
+        min_vectors=threshold, m=settings.hnsw_m, ef_search=settings.hnsw_ef_search
+    )
+    started = time.perf_counter()
+    arms: dict[str, VectorIndex] = {"exact": faiss_index.FaissVectorIndex(len(vectors[0]))}
+    arms["exact"].add(ids, vectors)
+    arms["ann"] = faiss_index.FaissVectorIndex(len(vectors[0]), ann)
+    arms["ann"].add(ids, vectors)
+    build_s = time.perf_counter() - started
+    del vectors
+    query_vectors = embedder.embed(list(queries))
+    result: dict[str, Any] = {
+        "ann_min_vectors_used": threshold,
+        "vectors": len(ids),
+        "queries": len(queries),
+        "build_s": round(build_s, 2),
+        "served_index_approximate": getattr(stored, "is_approximate", None),
+    }
+    rankings: dict[str, list[list[int]]] = {}
+    for name, index in arms.items():
+        result[f"{name}_approximate"] = getattr(index, "is_approximate", None)
+        index.search(query_vectors[:1], TOP)
+        times: list[float] = []
+        found: list[list[int]] = []
+        for row in query_vectors:
+            began = time.perf_counter()
+            hits = index.search(np.ascontiguousarray(row[None, :]), TOP)
+            times.append(time.perf_counter() - began)
+            found.append([chunk_id for chunk_id, _ in hits])
+        rankings[name] = found
+        for key, value in percentiles_ms(times, "faiss").items():
+            result[key.replace("faiss", name)] = value
+    overlaps = [
+        len(set(a) & set(e)) / max(len(e), 1)
+        for a, e in zip(rankings["ann"], rankings["exact"], strict=True)
+    ]
+    result["recall_at_10_vs_exact"] = round(float(np.mean(overlaps)), 4) if overlaps else None
+    if not result["ann_approximate"]:
+        result["note"] = "the ANN arm stayed exact: the index did not switch to HNSW"
+    return result

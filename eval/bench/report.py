@@ -1,0 +1,251 @@
+"""The benchmark report: its stable keys, the JSON file, the terminal tables and the chart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+STABLE_KEYS: tuple[str, ...] = (
+    "corpus.chunks",
+    "indexing.pipeline_vs_raw",
+    "query.hybrid.server_p50_ms",
+    "query.hybrid.server_p99_ms",
+    "query.hybrid.rps_8_clients",
+    "incremental.publish_to_searchable_s",
+    "peer.txtai.index_time_ratio",
+    "peer.txtai.query_latency_ratio",
+    "peer.txtai.ndcg_delta",
+    "memory.api_rss_mb",
+    "ann.recall_at_10_vs_exact",
+    "machine.cpu",
+    "configuration.embed_backend",
+    "configuration.ann_min_vectors",
+)
+"""Keys scripts may read (values of the largest size run); a None value means not measured."""
+
+MODES = ("bm25", "dense", "hybrid")
+
+
+def lookup(report: dict[str, Any], dotted: str) -> Any:
+    node: Any = report
+    for part in dotted.split("."):
+        node = node[part]
+    return node
+
+
+def write_json(report: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def print_tables(report: dict[str, Any], console: Console) -> None:
+    machine, config = report["machine"], report["configuration"]
+    console.print(
+        f"[bold]footnote bench[/] on {machine['cpu']} ({machine['cores_logical']} threads, "
+        f"{machine['ram_gb']} GB), Python {machine['python']}, torch "
+        f"{machine['libraries'].get('torch')}, faiss {machine['libraries'].get('faiss-cpu')}; "
+        f"backend {config['embed_backend']}, ann_min_vectors {config['ann_min_vectors']}, "
+        f"medians of {config['repeats']} runs"
+    )
+    console.print(_indexing_table(report))
+    console.print(_query_table(report))
+    console.print(_other_table(report))
+    console.print(_goals_table(report))
+
+
+def _indexing_table(report: dict[str, Any]) -> Table:
+    table = Table(title="Indexing (pipeline: load, chunk, embed, commit; raw: the model alone)")
+    for column in (
+        "size",
+        "articles",
+        "chunks",
+        "corpus",
+        "pipeline chunks/s",
+        "tokens/s",
+        "raw tokens/s",
+        "pipeline/raw",
+    ):
+        table.add_column(column, justify="right")
+    for label, size in report["corpus"]["sizes"].items():
+        entry = report["indexing"]["by_size"][label]
+        measured = entry.get("measured")
+        table.add_row(
+            label,
+            str(size["articles"]),
+            str(size["chunks"]),
+            size["vectors"],
+            _fmt(entry.get("chunks_per_s")) if measured else "-",
+            _fmt(entry.get("tokens_per_s")) if measured else "-",
+            _fmt(entry["raw"]["tokens_per_s"]) if measured else "-",
+            _fmt(entry.get("pipeline_vs_raw")) if measured else "-",
+        )
+    return table
+
+
+def _query_table(report: dict[str, Any]) -> Table:
+    table = Table(title="/search over HTTP on loopback (ms; server = the service's took_ms)")
+    for column in (
+        "size",
+        "mode",
+        "server p50",
+        "server p95",
+        "server p99",
+        "client p50",
+        "client p99",
+        "8 clients req/s",
+        "8 clients p50",
+    ):
+        table.add_column(column, justify="right")
+    for label, modes in report["query"]["by_size"].items():
+        for mode in MODES:
+            q = modes[mode]
+            table.add_row(
+                label,
+                mode,
+                _fmt(q["server_p50_ms"]),
+                _fmt(q["server_p95_ms"]),
+                _fmt(q["server_p99_ms"]),
+                _fmt(q["client_p50_ms"]),
+                _fmt(q["client_p99_ms"]),
+                _fmt(q["rps_8_clients"]),
+                _fmt(q["client8_p50_ms"]),
+            )
+    return table
+
+
+def _other_table(report: dict[str, Any]) -> Table:
+    table = Table(title="Incremental, memory, ANN and the peer")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_column("note")
+    inc, mem, ann = report["incremental"], report["memory"], report["ann"]
+    spread = inc["spread"].get("publish_s")
+    table.add_row(
+        "publish to searchable (s)",
+        _fmt(inc["publish_to_searchable_s"]),
+        f"median of {inc['edits']} edits {spread or ''}, {inc['articles']} articles, {inc['mode']}",
+    )
+    table.add_row("API peak RSS (MB)", _fmt(mem["api_rss_mb"]), f"at {mem['size']}")
+    table.add_row(
+        "worker peak RSS (MB)", _fmt(mem["worker_rss_mb"]), f"at {mem['size']}, one upsert"
+    )
+    table.add_row(
+        "ANN recall@10 vs exact",
+        _fmt(ann.get("recall_at_10_vs_exact")),
+        ann.get("note")
+        or f"HNSW p50 {_fmt(ann.get('ann_p50_ms'))} ms vs exact {_fmt(ann.get('exact_p50_ms'))}"
+        f" ms, {ann.get('vectors')} vectors ({ann['size']})",
+    )
+    peer = report["peer"]["txtai"]
+    if peer.get("skipped"):
+        table.add_row("txtai", "-", "skipped (--skip-peer)")
+    else:
+        table.add_row(
+            "index time Footnote / txtai",
+            _fmt(peer["index_time_ratio"]),
+            f"{peer['footnote_index_s']} s vs {peer['txtai_index_s']} s, {peer['documents']} docs",
+        )
+        systems = peer["systems"]
+        table.add_row(
+            "query p50 Footnote dense / txtai",
+            _fmt(peer["query_latency_ratio"]),
+            f"{systems['footnote_dense']['p50_ms']} vs {systems['txtai']['p50_ms']} ms; "
+            f"hybrid ratio {peer['query_latency_ratio_hybrid']}",
+        )
+        table.add_row(
+            "nDCG@10 Footnote dense - txtai",
+            _fmt(peer["ndcg_delta"]),
+            f"dense {systems['footnote_dense']['ndcg@10']}, hybrid "
+            f"{systems['footnote_hybrid']['ndcg@10']}, txtai {systems['txtai']['ndcg@10']}",
+        )
+    return table
+
+
+def _goals_table(report: dict[str, Any]) -> Table:
+    table = Table(title="Goals of the issue")
+    for column in ("key", "value", "target", "met"):
+        table.add_column(column)
+    for goal in report["goals"]:
+        met = goal["met"]
+        table.add_row(
+            goal["key"],
+            _fmt(goal["value"]),
+            goal["target"],
+            "n/a" if met is None else ("[green]yes[/]" if met else "[red]no[/]"),
+        )
+    return table
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+    return str(value)
+
+
+def draw_chart(report: dict[str, Any], path: Path) -> None:
+    """A PNG of the headline numbers: latency and throughput by size and mode, indexing
+    against the raw model, and the peer. Agg backend: no display needed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(2, 2, figsize=(11, 7.5))
+    by_size = report["query"]["by_size"]
+    labels = list(by_size)
+    width = 0.8 / len(MODES)
+    for offset, mode in enumerate(MODES):
+        positions = [i + (offset - 1) * width for i in range(len(labels))]
+        axes[0][0].bar(
+            positions, [by_size[s][mode]["server_p50_ms"] for s in labels], width, label=mode
+        )
+        axes[0][1].bar(
+            positions, [by_size[s][mode]["rps_8_clients"] for s in labels], width, label=mode
+        )
+    for axis, title in ((axes[0][0], "/search server p50 (ms)"), (axes[0][1], "req/s, 8 clients")):
+        axis.set_xticks(range(len(labels)), labels)
+        axis.set_title(title, fontsize=9)
+        axis.legend(fontsize=7)
+        axis.grid(axis="y", alpha=0.3)
+
+    indexing = report["indexing"]["by_size"]
+    measured = [s for s in labels if indexing[s].get("measured")]
+    axis = axes[1][0]
+    pipeline = [indexing[s]["tokens_per_s"] for s in measured]
+    raw = [indexing[s]["raw"]["tokens_per_s"] for s in measured]
+    axis.bar([i - 0.2 for i in range(len(measured))], pipeline, 0.4, label="pipeline")
+    axis.bar([i + 0.2 for i in range(len(measured))], raw, 0.4, label="raw model")
+    axis.set_xticks(range(len(measured)), measured)
+    axis.set_title("indexing tokens/s", fontsize=9)
+    axis.legend(fontsize=7)
+
+    axis = axes[1][1]
+    peer = report["peer"]["txtai"]
+    if peer.get("skipped"):
+        axis.text(0.5, 0.5, "peer skipped", ha="center", va="center")
+        axis.set_axis_off()
+    else:
+        names = list(peer["systems"])
+        axis.bar(names, [peer["systems"][n]["p50_ms"] for n in names], color="#4c72b0")
+        axis.set_title(
+            f"in-process query p50 (ms); index {peer['footnote_index_s']} s vs "
+            f"txtai {peer['txtai_index_s']} s",
+            fontsize=9,
+        )
+        axis.tick_params(axis="x", labelsize=7)
+    machine = report["machine"]
+    figure.suptitle(
+        f"footnote bench: {report['configuration']['embed_backend']} backend, "
+        f"{machine['cpu']} ({machine['cores_logical']} threads)",
+        fontsize=9,
+    )
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)

@@ -1,0 +1,190 @@
+"""The processes a reader and an editor talk to: `footnote serve` and `footnote worker`, on
+loopback, over one data directory, each watched for its peak resident memory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from eval.datasets import PROJECT_ROOT
+
+READY_TIMEOUT_S = 300
+
+
+class PeakRss:
+    """Samples a process and its children every `interval` seconds; keeps the peak sum."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        import psutil
+
+        self._process = psutil.Process(pid)
+        self._interval = interval
+        self.peak_bytes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                tree = [self._process, *self._process.children(recursive=True)]
+                total = 0
+                for process in tree:
+                    try:
+                        total += process.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak_bytes = max(self.peak_bytes, total)
+            except psutil.Error:
+                return
+            self._stop.wait(self._interval)
+
+    @property
+    def peak_mb(self) -> float:
+        return round(self.peak_bytes / 2**20, 1)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        return self.peak_mb
+
+
+@dataclass
+class Stack:
+    url: str
+    token: str
+    api_rss: PeakRss
+    worker_rss: PeakRss | None
+    logs: list[Path] = field(default_factory=list)
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return "\n".join(p.read_text(errors="replace")[-chars:] for p in self.logs if p.exists())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def stack_env(
+    data_dir: Path, token: str, redis_url: str | None, onnx_dir: Path | None = None
+) -> dict[str, str]:
+    """The environment of the served processes: the caller's settings, this data directory,
+    the editor token, and no rate limit (the benchmark is the only client). ONNX models stay
+    in the bench's cache, not exported anew into every data directory."""
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "FOOTNOTE_DATA_DIR": str(data_dir),
+        "FOOTNOTE_EDITOR_TOKEN": token,
+        "FOOTNOTE_RATE_LIMIT_SEARCH": "0",
+        "FOOTNOTE_LOG_FORMAT": "text",
+    }
+    if onnx_dir is not None:
+        env["FOOTNOTE_ONNX_CACHE_DIR"] = str(onnx_dir)
+    env.pop("FOOTNOTE_REDIS_URL", None)
+    if redis_url:
+        env["FOOTNOTE_REDIS_URL"] = redis_url
+    return env
+
+
+@contextmanager
+def running_stack(
+    data_dir: Path,
+    logs: Path,
+    onnx_dir: Path | None,
+    with_worker: bool,
+    redis_url: str | None = None,
+) -> Iterator[Stack]:
+    """`footnote serve --no-worker` (and `footnote worker` when asked) until the block ends.
+    Without Redis the worker uses the embedded SQLite broker in the data directory, exactly
+    what `footnote serve` starts by itself."""
+    token = secrets.token_urlsafe(16)
+    env = stack_env(data_dir, token, redis_url, onnx_dir)
+    port = free_port()
+    logs.mkdir(parents=True, exist_ok=True)
+    cli = [sys.executable, "-m", "footnote.cli"]
+    started: list[subprocess.Popen[bytes]] = []
+    log_files = [logs / f"api-{port}.log"]
+    try:
+        api = _spawn([*cli, "serve", "--no-worker", "--port", str(port)], env, log_files[0])
+        started.append(api)
+        worker = None
+        if with_worker:
+            log_files.append(logs / f"worker-{port}.log")
+            command = [*cli, "worker", "--concurrency", "1", "--data-dir", str(data_dir)]
+            worker = _spawn(command, env, log_files[1])
+            started.append(worker)
+        url = f"http://127.0.0.1:{port}"
+        _wait_ready(url, api, log_files[0])
+        stack = Stack(
+            url,
+            token,
+            PeakRss(api.pid),
+            PeakRss(worker.pid) if worker else None,
+            log_files,
+        )
+        try:
+            yield stack
+        finally:
+            stack.api_rss.stop()
+            if stack.worker_rss:
+                stack.worker_rss.stop()
+    finally:
+        for process in reversed(started):
+            _stop(process)
+
+
+def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"the API exited with {process.returncode}:\n{tail}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"the API at {url} was not ready within {READY_TIMEOUT_S} s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        # Its own session: this reaches only the processes it started (a worker's pool).
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

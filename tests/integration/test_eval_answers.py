@@ -1,0 +1,101 @@
+"""`footnote eval answers` on a small publication, with the real model: extractive (no LLM)
+through the CLI as users run it, and with an OpenAI-compatible endpoint (the test server)
+whose reply cites a passage it was never given."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eval.answers import run_answer_eval
+from indexer.bootstrap import Services, build
+from indexer.config import Settings
+from indexer.ports import Embedder, Tokenizer
+from tests.conftest import EXAMPLES
+from tests.llm_server import running_llm_server
+
+pytestmark = pytest.mark.integration
+
+ARTICLES = ("redis-caching-patterns", "celery-retries-2022", "sqlite-in-production-2024")
+ANSWERABLE = ("q001", "q003")
+QUESTIONS = [
+    {"id": "x1", "question": q, "answerable": False, "relevant": []}
+    for q in ("How do I reshard a Redis Cluster and move hash slots between nodes?",)
+]
+
+
+@pytest.fixture(scope="module")
+def publication(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("publication")
+    (folder / "articles").mkdir()
+    for slug in ARTICLES:
+        shutil.copy(EXAMPLES / "articles" / f"{slug}.md", folder / "articles")
+    rows = [json.loads(line) for line in (EXAMPLES / "questions.jsonl").open()]
+    chosen = [row for row in rows if row["id"] in ANSWERABLE] + QUESTIONS
+    (folder / "questions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in chosen))
+    return folder
+
+
+def test_the_cli_scores_extractive_answers_and_writes_the_report(
+    publication: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "answers.json"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "footnote.cli",
+            "eval",
+            "answers",
+            "--dataset",
+            str(publication),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        timeout=300,
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert "| citation validity | 100.0% |" in run.stdout
+    report = json.loads(out.read_text())
+    metrics = report["metrics"]
+    assert report["configuration"]["answerer"] == "extractive"
+    assert (report["configuration"]["questions"], report["configuration"]["answerable"]) == (3, 2)
+    assert metrics["citation_validity"] == 1.0 and metrics["citation_numbers"] > 0
+    assert metrics["answer_rate"] == 1.0
+    assert metrics["false_answer_rate"] == 0.0
+    assert metrics["citation_precision"] is not None and metrics["citation_precision"] > 0.5
+    assert {"p50", "p95"} <= report["latency_ms"].keys()
+
+
+def test_a_reply_citing_a_passage_never_supplied_loses_that_marker_not_validity(
+    publication: Path, tmp_path: Path, real_model: tuple[Embedder, Tokenizer]
+) -> None:
+    embedder, tokenizer = real_model
+
+    def with_model(settings: Settings) -> Services:
+        return build(settings, embedder=embedder, tokenizer=tokenizer)
+
+    with running_llm_server() as server:
+        server.reply("Start with cache-aside [1], and add jitter to expiry times [1][99].")
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, llm_base_url=server.base_url, llm_api_key="test", llm_timeout_s=10
+        )
+        report = run_answer_eval(publication, settings, build=with_model, keep_index=tmp_path)
+
+    metrics = report["metrics"]
+    assert report["configuration"]["answerer"] == "llm"
+    assert report["configuration"]["llm_model"] == "gpt-4o-mini"
+    assert report["kinds"].get("llm") == 2
+    assert metrics["citation_validity"] == 1.0
+    assert metrics["removed_markers"] >= 2  # [99] in each of the two answered questions
+    assert metrics["false_answer_rate"] == 0.0

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.adapters.hf_tokenizer import HuggingFaceTokenizer
+from indexer.adapters.onnx_embedder import OnnxEmbedder
+from indexer.adapters.onnx_export import cache_key, onnx_model
+from indexer.bootstrap import build
+from indexer.config import DEFAULT_MODEL, Settings
+from indexer.ports import Embedder, Tokenizer
+from tests.conftest import EXAMPLES, ROOT
+
+pytestmark = pytest.mark.integration
+
+ARTICLES = sorted((EXAMPLES / "articles").glob("*.md"))
+
+
+@pytest.fixture(scope="session")
+def onnx_dir(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Path:
+    """One export (fp32 and int8) for the whole session."""
+    cache = tmp_path_factory.mktemp("onnx")
+    onnx_model(model_dir, cache, DEFAULT_MODEL, quantized=True)
+    return cache
+
+
+def embedder(model_dir: Path, onnx_dir: Path, quantized: bool = False) -> OnnxEmbedder:
+    path = onnx_model(model_dir, onnx_dir, DEFAULT_MODEL, quantized=quantized)
+    return OnnxEmbedder(path, model_dir, DEFAULT_MODEL, max_length=256, batch_size=8)
+
+
+def varied_texts(tokenizer: Tokenizer) -> list[str]:
+    """Article paragraphs of every length, a whole article past the 256-token limit, and
+    odd inputs: a query, code, accents, emoji, empty."""
+    paragraphs = [p for path in ARTICLES[:6] for p in path.read_text().split("\n\n")]
+    prose = sorted({p for p in paragraphs if len(p) > 30}, key=len)
+    picked = prose[:: max(1, len(prose) // 14)][:14]
+    whole = ARTICLES[0].read_text()
+    assert tokenizer.count(whole) > 256
+    return [
+        *picked,
+        whole,
+        "celery retries",
+        "def retry(task, countdown=2 ** attempt): raise task.retry(exc=exc)",
+        "Café déjà vu — naïve façade, Straße",
+        "deploy on Friday? 🚀🔥",
+        "   padded with spaces   ",
+        "",
+    ]
+
+
+def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.asarray((a * b).sum(axis=1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1))
+
+
+def test_onnx_vectors_match_sentence_transformers_and_int8_stays_close(
+    real_model: tuple[Embedder, Tokenizer], model_dir: Path, onnx_dir: Path
+) -> None:
+    torch_embedder, tokenizer = real_model
+    texts = varied_texts(tokenizer)
+    expected = torch_embedder.embed(texts)
+
+    fp32 = embedder(model_dir, onnx_dir).embed(texts)
+    int8 = embedder(model_dir, onnx_dir, quantized=True).embed(texts)
+
+    assert fp32.shape == int8.shape == (len(texts), 384)
+    assert fp32.dtype == int8.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(fp32, axis=1), 1.0, atol=1e-5)
+    fp32_cos, int8_cos = cosines(fp32, expected), cosines(int8, expected)
+    assert fp32_cos.min() >= 0.999, list(zip(fp32_cos, texts, strict=True))
+    # Not for the empty text: [CLS] and [SEP] alone leave no tokens to average the
+    # quantisation error out (0.97 there).
+    assert int8_cos[:-1].min() >= 0.98, list(zip(int8_cos, texts, strict=True))
+    assert texts[-1] == ""
+
+
+def test_batches_sorted_by_length_come_back_in_input_order(model_dir: Path, onnx_dir: Path) -> None:
+    model = embedder(model_dir, onnx_dir)
+    texts = ["a much longer sentence about celery retries and backoff", "short", "mid length"]
+
+    together = model.embed(texts)
+    alone = np.vstack([model.embed([t]) for t in texts])
+
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    assert model.embed([]).shape == (0, 384)
+
+
+def test_a_second_load_reuses_the_exported_files(model_dir: Path, onnx_dir: Path) -> None:
+    files = sorted(onnx_dir.glob("*/*.onnx"))
+    assert [f.name for f in files] == ["model-int8.onnx", "model.onnx"]
+    before = [(f.stat().st_ino, f.stat().st_mtime_ns) for f in files]
+
+    onnx_model(model_dir, onnx_dir, DEFAULT_MODEL, quantized=True)
+
+    assert [(f.stat().st_ino, f.stat().st_mtime_ns) for f in files] == before
+    assert not list(onnx_dir.glob("*/.*.tmp"))  # no temporary file left behind
+
+
+def test_changed_weights_change_the_cache_key(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.safetensors").write_bytes(b"weights v1")
+    first = cache_key(model)
+    (model / "model.safetensors").write_bytes(b"weights v2")
+
+    assert cache_key(model) != first
+    assert len(first) == 16
+
+
+def test_querying_from_the_cache_never_imports_torch(onnx_dir: Path) -> None:
+    script = (
+        "import sys\n"
+        "from indexer.bootstrap import load_model\n"
+        "from indexer.config import Settings\n"
+        f"s = Settings(embed_backend='onnx', onnx_cache_dir={str(onnx_dir)!r}, _env_file=None)\n"
+        "embedder, _ = load_model(s)\n"
+        "assert embedder.embed(['a query']).shape == (1, 384)\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\n"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_onnx_settings_build_services_that_search_the_sample(
+    tmp_path: Path, onnx_dir: Path
+) -> None:
+    source = tmp_path / "articles"
+    source.mkdir()
+    for slug in ("celery-retries-2022", "docker-for-real-teams", "maintainable-mongodb"):
+        shutil.copy(EXAMPLES / "articles" / f"{slug}.md", source)
+    settings = Settings(
+        data_dir=tmp_path / "data", embed_backend="onnx", onnx_cache_dir=onnx_dir, _env_file=None
+    )  # type: ignore[call-arg]
+    services = build(settings)
+    assert isinstance(services.tokenizer, HuggingFaceTokenizer)
+    services.indexing.sync_source(source)
+    page = services.search.search("retrying tasks with exponential backoff", k=3, mode="dense")
+
+    assert [r.article_id for r in page.results][0] == "celery-retries-2022"
+    assert len(page.results) == 3
