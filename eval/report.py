@@ -66,6 +66,7 @@ def build_report(
             "chunks": chunks,
             "chunks_embedded": chunks_embedded,
             "model": settings.model,
+            "embed_backend": settings.embed_backend,
             "chunk_tokens": settings.chunking.chunk_tokens,
             "overlap_tokens": settings.chunking.overlap_tokens,
             # SearchService sums each side's scores divided by its best (identifier-like

@@ -214,7 +214,7 @@ def _onnx_embedder(settings: Settings, model_dir: Path) -> Embedder:
     only then). The name stays the model's, so an index built by one backend serves the
     others: fp32 vectors match torch's to 1e-6 cosine, int8 ones to within 0.02."""
     _quiet_offline_hub()
-    from indexer.adapters.hf_tokenizer import _max_seq_length
+    from indexer.adapters.hf_tokenizer import max_seq_length
     from indexer.adapters.onnx_embedder import OnnxEmbedder
     from indexer.adapters.onnx_export import onnx_model
 
@@ -224,7 +224,7 @@ def _onnx_embedder(settings: Settings, model_dir: Path) -> Embedder:
         path,
         model_dir,
         settings.model,
-        max_length=_max_seq_length(model_dir),
+        max_length=max_seq_length(model_dir),
         batch_size=settings.embed_batch_size,
         # Unset: one thread per core, even under `footnote serve` (whose OMP_NUM_THREADS=1
         # ORT ignores). Measured on a busy 2-core box, interleaved: one query p50 26 vs 29 ms

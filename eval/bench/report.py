@@ -24,6 +24,8 @@ STABLE_KEYS: tuple[str, ...] = (
     "machine.cpu",
     "configuration.embed_backend",
     "configuration.ann_min_vectors",
+    "embedding.onnx.min_cosine_vs_torch",
+    "embedding.onnx-int8.top10_overlap_vs_torch",
 )
 """Keys scripts may read (values of the largest size run); a None value means not measured."""
 
@@ -51,10 +53,32 @@ def print_tables(report: dict[str, Any], console: Console) -> None:
         f"backend {config['embed_backend']}, ann_min_vectors {config['ann_min_vectors']}, "
         f"medians of {config['repeats']} runs"
     )
+    console.print(_backends_table(report))
     console.print(_indexing_table(report))
     console.print(_query_table(report))
     console.print(_other_table(report))
     console.print(_goals_table(report))
+
+
+def _backends_table(report: dict[str, Any]) -> Table:
+    embedding = report["embedding"]
+    table = Table(
+        title=f"Embedding backends on the same {embedding['texts']} passages "
+        f"(configured: {embedding['configured']})"
+    )
+    for column in ("backend", "tokens/s", "query p50 ms", "cosine vs torch", "top-10 kept"):
+        table.add_column(column, justify="right" if column != "backend" else "left")
+    for backend in ("torch", "onnx", "onnx-int8"):
+        entry = embedding[backend]
+        cosine = entry.get("min_cosine_vs_torch")
+        table.add_row(
+            backend,
+            _fmt(entry["tokens_per_s"]),
+            _fmt(entry["query_p50_ms"]),
+            "reference" if cosine is None else f"min {cosine:.4f}",
+            "reference" if cosine is None else _fmt(entry["top10_overlap_vs_torch"]),
+        )
+    return table
 
 
 def _indexing_table(report: dict[str, Any]) -> Table:

@@ -11,7 +11,9 @@ from typing import Any
 
 from eval.beir import read_queries
 from eval.bench.ann import compare_ann
+from eval.bench.backends import compare_backends
 from eval.bench.corpus import (
+    Passage,
     judged_first,
     read_passages,
     read_test_queries,
@@ -63,6 +65,10 @@ def run_bench(
             "concurrent_clients": options.clients,
         },
     }
+    say("embedding backends: torch, ONNX fp32 and int8 on the same texts")
+    report["embedding"] = compare_backends(
+        settings, backend_sample(passages), pool.first(options.queries), tokenizer
+    )
     sizes = [
         measure_size(options, settings, model, passages, pool, size, progress, say)
         for size in sorted(options.sizes)
@@ -141,6 +147,12 @@ def run_bench(
     report["goals"] = goals(report)
     report["seconds"] = round(time.perf_counter() - started, 1)
     return report
+
+
+def backend_sample(passages: list[Passage], count: int = 256) -> list[str]:
+    """Passage openings short enough that no backend truncates them (120 words stay under
+    the model's 256 tokens), so tokens per second counts only what was embedded."""
+    return [" ".join(f"{p.title} {p.body}".split()[:120]) for p in passages[:count]]
 
 
 def _indexing_section(sizes: list[dict[str, Any]]) -> dict[str, Any]:

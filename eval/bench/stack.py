@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
 from eval.datasets import PROJECT_ROOT
+from footnote.processes import spawn, stop, wait_until_up
 
 READY_TIMEOUT_S = 300
 
@@ -124,16 +121,17 @@ def running_stack(
     started: list[subprocess.Popen[bytes]] = []
     log_files = [logs / f"api-{port}.log"]
     try:
-        api = _spawn([*cli, "serve", "--no-worker", "--port", str(port)], env, log_files[0])
+        serve = [*cli, "serve", "--no-worker", "--port", str(port)]
+        api = spawn(serve, env, log_files[0], PROJECT_ROOT)
         started.append(api)
         worker = None
         if with_worker:
             log_files.append(logs / f"worker-{port}.log")
             command = [*cli, "worker", "--concurrency", "1", "--data-dir", str(data_dir)]
-            worker = _spawn(command, env, log_files[1])
+            worker = spawn(command, env, log_files[1], PROJECT_ROOT)
             started.append(worker)
         url = f"http://127.0.0.1:{port}"
-        _wait_ready(url, api, log_files[0])
+        wait_until_up(url, "/readyz", [api], log_files[:1], timeout_s=READY_TIMEOUT_S)
         stack = Stack(
             url,
             token,
@@ -149,42 +147,4 @@ def running_stack(
                 stack.worker_rss.stop()
     finally:
         for process in reversed(started):
-            _stop(process)
-
-
-def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        command,
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"the API exited with {process.returncode}:\n{tail}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"the API at {url} was not ready within {READY_TIMEOUT_S} s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        # Its own session: this reaches only the processes it started (a worker's pool).
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+            stop(process, timeout_s=20)

@@ -23,7 +23,7 @@ class HuggingFaceTokenizer:
         # The bundled tokenizer.json pads and truncates to 128: both would hide a chunk's length.
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
-        self.max_tokens = _max_seq_length(model_dir) - _SPECIAL_TOKENS
+        self.max_tokens = max_seq_length(model_dir) - _SPECIAL_TOKENS
 
     def count(self, text: str) -> int:
         return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
@@ -35,7 +35,7 @@ class HuggingFaceTokenizer:
         return [len(e.ids) for e in encodings]
 
 
-def _max_seq_length(model_dir: Path) -> int:
+def max_seq_length(model_dir: Path) -> int:
     config = model_dir / "sentence_bert_config.json"
     if config.is_file():
         value = json.loads(config.read_text()).get("max_seq_length")

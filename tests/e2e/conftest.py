@@ -6,15 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
+from footnote.processes import spawn, stop, wait_until_up
 from tests.conftest import EXAMPLES, ROOT
 from tests.e2e.browser import launch_chromium
 from tests.services import free_port
@@ -46,20 +45,6 @@ def _env() -> dict[str, str]:
     return {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), **unlimited}
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode} before it was ready")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"the server at {url} was not ready within {seconds} s")
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("live")
@@ -70,25 +55,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     assert indexed.returncode == 0, indexed.stderr
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = (root / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "footnote.cli", "serve", "--port", str(port)]
-        + ["--data-dir", str(server.data_dir)],
-        cwd=ROOT,
-        env=_env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    log = root / "server.log"
+    command = [sys.executable, "-m", "footnote.cli", "serve", "--port", str(port)]
+    process = spawn([*command, "--data-dir", str(server.data_dir)], _env(), log, ROOT)
     try:
-        wait_ready(url, process)
+        wait_until_up(url, "/readyz", [process], [log], timeout_s=120)
         yield LiveServer(url, server.data_dir, articles)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop(process, timeout_s=20)
 
 
 @pytest.fixture(scope="session")

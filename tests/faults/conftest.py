@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import httpx
 import pytest
 import redis
 
+from footnote.processes import spawn, stop, wait_until_up
 from tests.conftest import EXAMPLES, ROOT
 from tests.llm_server import LLMServer, running_llm_server
 from tests.services import free_port
@@ -109,40 +109,6 @@ class Stack:
         )
 
 
-def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "footnote.cli", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def _wait_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()[-3000:]
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"the server never answered: {log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("faults")
@@ -177,14 +143,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         port = free_port()
         server_log, worker_log = root / "server.log", root / "worker.log"
         where = ["--data-dir", str(data_dir)]
-        server = _spawn(["serve", "--port", str(port), *where], env, server_log)
-        worker = _spawn(["worker", "--concurrency", "1", *where], env, worker_log)
+        cli = [sys.executable, "-m", "footnote.cli"]
+        server = spawn([*cli, "serve", "--port", str(port), *where], env, server_log, ROOT)
+        worker = spawn([*cli, "worker", "--concurrency", "1", *where], env, worker_log, ROOT)
         stack = Stack(
             f"http://127.0.0.1:{port}", data_dir, redis_process, llm, server, worker,
             server_log, worker_log,
         )  # fmt: skip
         try:
-            _wait_up(stack.url, server, server_log)
+            wait_until_up(stack.url, "/healthz", [server], [server_log], timeout_s=180)
             indexed = stack.post("/admin/reindex", headers=EDITOR)
             assert indexed.status_code == 202, indexed.text
             job = stack.wait_for(indexed.json()["job_id"], seconds=240)
@@ -192,6 +159,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             assert stack.get("/readyz").status_code == 200
             yield stack
         finally:
-            _stop(worker)
-            _stop(server)
+            stop(worker, timeout_s=15)
+            stop(server, timeout_s=15)
             redis_process.stop()

@@ -27,6 +27,18 @@ def model_dir() -> Path:
     return resolve_model_dir(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
+@pytest.fixture(scope="session")
+def onnx_dir(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Path:
+    """One ONNX export (fp32 and int8) for the whole session, shared by every test and
+    subprocess that points FOOTNOTE_ONNX_CACHE_DIR at it."""
+    from indexer.adapters.onnx_export import onnx_model
+    from indexer.config import DEFAULT_MODEL
+
+    cache = tmp_path_factory.mktemp("onnx")
+    onnx_model(model_dir, cache, DEFAULT_MODEL, quantized=True)
+    return cache
+
+
 @pytest.fixture
 def articles_copy(tmp_path: Path) -> Path:
     target = tmp_path / "articles"

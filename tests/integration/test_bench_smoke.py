@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,10 +21,11 @@ TIMEOUT_S = 480
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def report(tmp_path_factory: pytest.TempPathFactory, onnx_dir: Path) -> dict[str, object]:
     tmp = tmp_path_factory.mktemp("bench")
     out = tmp / "bench.json"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env["FOOTNOTE_ONNX_CACHE_DIR"] = str(onnx_dir)  # the session's export, not a new one
     env.pop("FOOTNOTE_REDIS_URL", None)  # the embedded mode: no broker to share
     command = [sys.executable, "-m", "footnote.cli", "bench", "--dataset", str(FIXTURE)]
     command += ["--sizes", "30", "--repeats", "1", "--queries", "6", "--articles", "12"]
@@ -57,6 +59,9 @@ def test_the_measured_numbers_are_in_sane_ranges(report: dict[str, object]) -> N
     assert lookup(report, "query.hybrid.client_p50_ms") >= p50  # HTTP adds to the service
     assert lookup(report, "query.hybrid.errors") == 0
     assert lookup(report, "query.hybrid.rps_8_clients") > 0
+    # The ONNX quality check: fp32 gives torch's vectors; int8 keeps most neighbours.
+    assert lookup(report, "embedding.onnx.min_cosine_vs_torch") >= 0.999
+    assert lookup(report, "embedding.onnx-int8.top10_overlap_vs_torch") > 0.5
     assert 0 < lookup(report, "incremental.publish_to_searchable_s") < 120
     assert 100 < lookup(report, "memory.api_rss_mb") < 4000
     assert 100 < lookup(report, "memory.worker_rss_mb") < 4000

@@ -26,6 +26,7 @@ import httpx
 import pytest
 import yaml
 
+from footnote.processes import spawn, stop, wait_until_up
 from tests.conftest import EXAMPLES, ROOT
 from tests.services import free_port
 
@@ -126,50 +127,6 @@ class Deployment:
     logs: Path
 
 
-def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,  # the image's WORKDIR /app holds examples/ the same way
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
-
-
-def wait_healthy(url: str, processes: list[subprocess.Popen[bytes]], logs: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        for process in processes:
-            if process.poll() is not None:
-                pytest.fail(f"a process exited with {process.returncode}:\n{tail(logs)}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"{url} did not become healthy in {START_TIMEOUT_S} s:\n{tail(logs)}")
-
-
-def tail(logs: Path, lines: int = 40) -> str:
-    return "\n".join(
-        f"[{log.name}] {line}"
-        for log in sorted(logs.glob("*.log"))
-        for line in log.read_text(errors="replace").splitlines()[-lines:]
-    )
-
-
 @pytest.fixture
 def deployment(tmp_path: Path, redis_url: str) -> Iterator[Deployment]:
     stage = dockerfile_final_stage((ROOT / "Dockerfile").read_text())
@@ -199,16 +156,27 @@ def deployment(tmp_path: Path, redis_url: str) -> Iterator[Deployment]:
     logs = tmp_path / "logs"
     logs.mkdir()
     worker_service = compose["services"]["worker"]
-    worker = start(entrypoint + worker_service["command"], service_env("worker"), logs / "w.log")
+    # cwd: the image's WORKDIR /app holds examples/ the same way.
+    worker_command = entrypoint + worker_service["command"]
+    worker = spawn(worker_command, service_env("worker"), logs / "w.log", ROOT)
     api_service = compose["services"]["api"]
     api_command = entrypoint + (api_service.get("command") or exec_form(stage, "CMD"))
     ports = [free_port(), free_port()]
     commands = [with_address(api_command, "127.0.0.1", port) for port in ports]
-    apis = [start(c, service_env("api"), logs / f"api{i}.log") for i, c in enumerate(commands)]
+    api_logs = [logs / f"api{i}.log" for i in range(len(commands))]
+    apis = [
+        spawn(c, service_env("api"), log, ROOT) for c, log in zip(commands, api_logs, strict=True)
+    ]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         for url in urls:
-            wait_healthy(url, [worker, *apis], logs)
+            wait_until_up(
+                url,
+                "/healthz",
+                [worker, *apis],
+                [logs / "w.log", *api_logs],
+                timeout_s=START_TIMEOUT_S,
+            )
         test = worker_service["healthcheck"]["test"]
         assert test[0] == "CMD-SHELL"
         yield Deployment(
@@ -223,7 +191,7 @@ def deployment(tmp_path: Path, redis_url: str) -> Iterator[Deployment]:
         )
     finally:
         for process in [*apis, worker]:
-            stop(process)
+            stop(process, timeout_s=20)
 
 
 def wait_for_job(api: str, accepted: httpx.Response, timeout_s: float = 120) -> dict[str, Any]:

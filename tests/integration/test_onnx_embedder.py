@@ -22,14 +22,6 @@ pytestmark = pytest.mark.integration
 ARTICLES = sorted((EXAMPLES / "articles").glob("*.md"))
 
 
-@pytest.fixture(scope="session")
-def onnx_dir(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Path:
-    """One export (fp32 and int8) for the whole session."""
-    cache = tmp_path_factory.mktemp("onnx")
-    onnx_model(model_dir, cache, DEFAULT_MODEL, quantized=True)
-    return cache
-
-
 def embedder(model_dir: Path, onnx_dir: Path, quantized: bool = False) -> OnnxEmbedder:
     path = onnx_model(model_dir, onnx_dir, DEFAULT_MODEL, quantized=quantized)
     return OnnxEmbedder(path, model_dir, DEFAULT_MODEL, max_length=256, batch_size=8)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from footnote.processes import spawn, stop
 from indexer.bootstrap import build, open_index
 from indexer.config import Settings
 from indexer.consistency import check_index
@@ -66,24 +67,7 @@ def start_worker(env: dict[str, str], data_dir: Path, log: Path) -> subprocess.P
     else:
         command = [sys.executable, "-m", "footnote.cli", "worker", "--concurrency", "1"]
         command += ["--data-dir", str(data_dir)]
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    return spawn(command, env, log, ROOT)
 
 
 @pytest.fixture(params=["redis", "embedded"])
