@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 from indexer.lexical_tokens import identifier_spans, lexical_tokens
 
@@ -16,8 +17,15 @@ def match_spans(text: str, query: str) -> list[tuple[int, int]]:
     return [
         (start, end)
         for start, end in identifier_spans(text)
-        if wanted.intersection(lexical_tokens(text[start:end]))
+        if not wanted.isdisjoint(_word_terms(text[start:end]))
     ]
+
+
+@lru_cache(maxsize=65536)
+def _word_terms(word: str) -> frozenset[str]:
+    # A result page holds a few thousand words, mostly the same few hundred: tokenising each
+    # afresh was two thirds of a /search request's time (6.6 ms of 10 passages' highlighting).
+    return frozenset(lexical_tokens(word))
 
 
 def highlight_html(text: str, spans: list[tuple[int, int]]) -> str:
