@@ -56,13 +56,19 @@ ENV PATH=/opt/venv/bin:$PATH \
     TRANSFORMERS_OFFLINE=1 \
     OMP_NUM_THREADS=1 \
     FOOTNOTE_DATA_DIR=/data \
-    FOOTNOTE_SOURCE_DIR=/app/examples/articles
+    FOOTNOTE_SOURCE_DIR=/app/examples/articles \
+    FOOTNOTE_ONNX_CACHE_DIR=/opt/footnote/onnx
 RUN groupadd --system --gid 10001 footnote \
     && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/footnote \
        --shell /usr/sbin/nologin footnote \
     && mkdir -p /data /app \
     && chown 10001:10001 /data
 COPY --from=build /opt/venv /opt/venv
+# The ONNX model the API and worker embed with, exported once here (torch is needed only for
+# this step), so no container exports it again at start-up.
+RUN python -c "from indexer.adapters.onnx_export import onnx_model; \
+from indexer.bootstrap import resolve_model_dir; from indexer.config import DEFAULT_MODEL, Settings; \
+s = Settings(); print(onnx_model(resolve_model_dir(s), s.onnx_dir, DEFAULT_MODEL))"
 COPY --chown=10001:10001 examples /app/examples
 WORKDIR /app
 USER 10001:10001

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import Literal
 
@@ -54,11 +56,12 @@ class Settings(BaseSettings):
     torch_threads: int | None = Field(None, ge=1, description="CPU threads for embedding")
 
     # Speed (see `footnote bench`).
-    embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "torch", description="Embedding runtime: sentence-transformers on torch, or ONNX Runtime"
+    embed_backend: Literal["onnx", "torch", "onnx-int8"] = Field(
+        "onnx", description="Embedding runtime: ONNX Runtime, or sentence-transformers on torch"
     )
     onnx_cache_dir: Path | None = Field(
-        None, description="Where exported ONNX models are cached; default: <data_dir>/models"
+        None,
+        description="Where exported ONNX models are cached; default: ~/.cache/footnote/onnx",
     )
     worker_threads: int | None = Field(
         None, ge=1, description="CPU threads a worker's embedder uses (leave cores to the API)"
@@ -71,6 +74,9 @@ class Settings(BaseSettings):
     )
     hnsw_m: int = Field(32, ge=4, le=128, description="HNSW links per vector")
     hnsw_ef_search: int = Field(256, ge=8, description="HNSW candidates per query")
+    search_threads: int = Field(
+        2, ge=1, description="Searches one API process runs at once (the rest queue)"
+    )
 
     # Limits and protection of the HTTP API.
     max_body_bytes: int = Field(2_000_000, ge=1024, description="Largest request body accepted")
@@ -123,7 +129,11 @@ class Settings(BaseSettings):
 
     @property
     def onnx_dir(self) -> Path:
-        return self.onnx_cache_dir or self.data_dir / "models"
+        """One export per machine and user, shared by every data directory."""
+        if self.onnx_cache_dir is not None:
+            return self.onnx_cache_dir
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(base) / "footnote" / "onnx"
 
     @property
     def snapshot_dir(self) -> Path:

@@ -31,9 +31,9 @@ def _stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
-def identifier_spans(text: str) -> list[tuple[int, int]]:
-    """Where the words and identifiers of `text` are, as (start, end) offsets."""
-    return [match.span() for match in _RAW.finditer(text)]
+def words(text: str) -> list[str]:
+    """The words and identifiers of `text`, in order, as the keyword side splits it."""
+    return _RAW.findall(text)
 
 
 def lexical_tokens(text: str) -> list[str]:

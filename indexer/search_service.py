@@ -112,8 +112,10 @@ class SearchService:
         snapshot = self._snapshot()
         depth = max(100, page * k * 8, 1000 if filters.active else 0)
         dense, lexical = self._rank(snapshot, topic, mode, depth)
-        fused = self._fuse(dense, lexical, topic)
-        hits = [h for h in self._store.hits(fused[:depth]) if filters.admits(h)]
+        fused = self._fuse(dense, lexical, topic)[:depth]
+        if not filters.active and intent is None:
+            return self._plain_page(snapshot.generation, text, mode, page, k, fused, started)
+        hits = [h for h in self._store.hits(fused) if filters.admits(h)]
         articles = group_by_article(hits, PASSAGES_PER_ARTICLE)
         if intent is not None:
             chunk_scores = dict(dense if dense is not None else lexical or [])
@@ -134,6 +136,44 @@ class SearchService:
             took,
             intent,
             [ArticleResult(a[0].article_id, a[0].score, tuple(a)) for a in chosen],
+        )
+
+    def _plain_page(
+        self,
+        generation: int,
+        text: str,
+        mode: str,
+        page: int,
+        k: int,
+        fused: Ranking,
+        started: float,
+    ) -> SearchPage:
+        """The page when nothing but relevance orders it: candidates are grouped by article
+        from their ids alone, and only the page's passages are read (a third of them, on
+        the first page of ten, and the bulk of what reading them cost)."""
+        owners = self._store.chunk_articles([chunk_id for chunk_id, _ in fused])
+        groups: dict[str, list[tuple[int, float]]] = {}
+        for chunk_id, score in fused:
+            owner = owners.get(chunk_id)
+            if owner is None:
+                continue
+            group = groups.setdefault(owner, [])
+            if len(group) < PASSAGES_PER_ARTICLE:
+                group.append((chunk_id, score))
+        chosen = list(groups.values())[(page - 1) * k : page * k]
+        hits = self._store.hits([pair for group in chosen for pair in group])
+        articles = group_by_article(hits, PASSAGES_PER_ARTICLE)
+        took = (time.perf_counter() - started) * 1000
+        return SearchPage(
+            text,
+            mode,
+            page,
+            k,
+            len(groups),
+            generation,
+            took,
+            None,
+            [ArticleResult(a[0].article_id, a[0].score, tuple(a)) for a in articles],
         )
 
     def related(self, article_id: str, k: int = 5) -> list[ArticleResult]:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from anyio import CapacityLimiter
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
@@ -17,7 +18,7 @@ from indexer.config import Settings
 from indexer.errors import FootnoteError
 from indexer.job_service import JobService
 from search_api.errors import install_error_handlers
-from search_api.metrics import Metrics
+from search_api.metrics import LatencyMiddleware, Metrics
 from search_api.rate_limit import RateLimitMiddleware, RateLimits
 from search_api.request_id import RequestIdMiddleware
 from search_api.request_limits import (
@@ -60,6 +61,7 @@ def create_app(
             app.state.services = services
         app.state.jobs = jobs or _jobs(app.state.services.settings)
         app.state.metrics = Metrics(app.state.services.reader)
+        app.state.search_threads = CapacityLimiter(app.state.services.settings.search_threads)
         _warm_up(app.state.services)
         yield
 
@@ -72,15 +74,9 @@ def create_app(
     install_error_handlers(app)
     app.add_exception_handler(PayloadTooLarge, payload_too_large)
 
-    @app.middleware("http")
-    async def record_latency(request, call_next):  # type: ignore[no-untyped-def]
-        metrics: Metrics | None = getattr(request.app.state, "metrics", None)
-        if metrics is None:
-            return await call_next(request)
-        return await metrics.middleware(request, call_next)
-
     # Added innermost first. A refused request (429, 413) still gets CORS, security headers
     # and a request id; the id is bound outermost so every log line of the request has it.
+    app.add_middleware(LatencyMiddleware)
     app.add_middleware(RateLimitMiddleware, limits=RateLimits.from_settings(config))
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=config.max_body_bytes)
     app.add_middleware(CORSMiddleware, **cors_options(config.cors_origins))

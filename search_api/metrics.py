@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from indexer.snapshot_reader import SnapshotReader
+from search_api.asgi import on_response_start
 
 
 class IndexCollector(Collector):
@@ -61,18 +61,37 @@ class Metrics:
         )
         self.registry.register(IndexCollector(reader))
 
-    async def middleware(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.latency.labels(method, route, str(status)).observe(seconds)
+
+
+class LatencyMiddleware:
+    """Times every HTTP request into the app's Metrics (once the lifespan has made them)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        metrics: Metrics | None = getattr(scope["app"].state, "metrics", None)
+        if scope["type"] != "http" or metrics is None:
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        self.latency.labels(request.method, _route_of(request), str(response.status_code)).observe(
-            time.perf_counter() - started
-        )
-        return response
+        status = 500  # what the client gets if the app raises before responding
+
+        def record_status(message: Message) -> None:
+            nonlocal status
+            status = message["status"]
+
+        try:
+            await self.app(scope, receive, on_response_start(send, record_status))
+        finally:
+            metrics.observe(
+                scope["method"], _route_of(scope), status, time.perf_counter() - started
+            )
 
 
-def _route_of(request: Request) -> str:
+def _route_of(scope: Scope) -> str:
     """The route template (`/articles/{article_id}`), never the raw path: bounded labels."""
-    route = request.scope.get("route")
+    route = scope.get("route")
     return str(getattr(route, "path", "unmatched"))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from indexer.highlighting import highlight_html, match_spans
+from fastapi import Response
+from pydantic import BaseModel
+
+from indexer.highlighting import QueryHighlighter, highlight_html
 from indexer.model import Article, Hit
 from indexer.services import ArticleResult, SearchPage
 from search_api.schemas import (
@@ -10,12 +13,22 @@ from search_api.schemas import (
     ArticleOut,
     DateIntentOut,
     PassageOut,
+    RelatedOut,
     SearchResponse,
 )
 
 
-def passage_out(hit: Hit, query: str) -> PassageOut:
-    spans = match_spans(hit.text, query) if query else []
+class PreEncoded(Response):
+    """A response model encoded once, straight to JSON bytes."""
+
+    media_type = "application/json"
+
+    def __init__(self, model: BaseModel, status_code: int = 200) -> None:
+        super().__init__(model.__pydantic_serializer__.to_json(model), status_code)
+
+
+def passage_out(hit: Hit, highlighter: QueryHighlighter) -> PassageOut:
+    spans = highlighter.spans(hit.text)
     return PassageOut(
         chunk_id=hit.chunk_id,
         heading=hit.heading,
@@ -30,7 +43,7 @@ def passage_out(hit: Hit, query: str) -> PassageOut:
     )
 
 
-def article_hit_out(result: ArticleResult, query: str) -> ArticleHitOut:
+def article_hit_out(result: ArticleResult, highlighter: QueryHighlighter) -> ArticleHitOut:
     best = result.best
     return ArticleHitOut(
         article_id=result.article_id,
@@ -41,12 +54,13 @@ def article_hit_out(result: ArticleResult, query: str) -> ArticleHitOut:
         author=best.author,
         tags=list(best.tags),
         score=round(result.score, 6),
-        passages=[passage_out(hit, query) for hit in result.passages],
+        passages=[passage_out(hit, highlighter) for hit in result.passages],
     )
 
 
 def search_response(page: SearchPage) -> SearchResponse:
     intent = page.date_intent
+    highlighter = QueryHighlighter(page.query)
     return SearchResponse(
         query=page.query,
         mode=page.mode,
@@ -56,7 +70,14 @@ def search_response(page: SearchPage) -> SearchResponse:
         snapshot=page.generation,
         took_ms=round(page.took_ms, 2),
         date_intent=DateIntentOut(kind=intent.kind, year=intent.year) if intent else None,
-        results=[article_hit_out(result, page.query) for result in page.results],
+        results=[article_hit_out(result, highlighter) for result in page.results],
+    )
+
+
+def related_response(article_id: str, results: list[ArticleResult]) -> RelatedOut:
+    unmarked = QueryHighlighter("")  # nothing was typed, so nothing is marked
+    return RelatedOut(
+        article_id=article_id, related=[article_hit_out(r, unmarked) for r in results]
     )
 
 

@@ -10,6 +10,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from indexer.log_setup import bound_request_id
+from search_api.asgi import on_response_start
 
 # The id lands in log lines and job records: only plain characters, so no one can forge lines.
 _ACCEPTED = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -30,10 +31,8 @@ class RequestIdMiddleware:
         request_id = given if _ACCEPTED.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
-            await send(message)
+        def add_id(message: Message) -> None:
+            MutableHeaders(scope=message)["X-Request-ID"] = request_id
 
         with bound_request_id(request_id):
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, on_response_start(send, add_id))

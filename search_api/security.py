@@ -8,6 +8,8 @@ from typing import Any
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from search_api.asgi import on_response_start
+
 # The page loads its script and style from /static only and never inlines either (results are
 # rendered as text by both the template and app.js), so no 'unsafe-inline' is needed.
 PAGE_POLICY = "; ".join(
@@ -63,15 +65,13 @@ class SecurityHeadersMiddleware:
             return
         policy = DOCS_POLICY if scope["path"].startswith(DOCS_PATHS) else PAGE_POLICY
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", policy)
-                for name, value in HEADERS.items():
-                    headers.setdefault(name, value)
-            await send(message)
+        def add_headers(message: Message) -> None:
+            headers = MutableHeaders(scope=message)
+            headers.setdefault("Content-Security-Policy", policy)
+            for name, value in HEADERS.items():
+                headers.setdefault(name, value)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, on_response_start(send, add_headers))
 
 
 def cors_options(origins: list[str]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,29 @@ from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# Suites that only use fakes or the tokenizer: they never need the ONNX export.
+_MODEL_FREE = {"unit", "property"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def onnx_dir(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """One ONNX export (fp32 and int8) for the whole session, in the environment of every
+    test and subprocess, so none writes to the user's cache or exports it again. Exported
+    up front when any selected test may embed: processes started together would otherwise
+    each export it at once."""
+    given = os.environ.get("FOOTNOTE_ONNX_CACHE_DIR")
+    cache = Path(given) if given else tmp_path_factory.mktemp("onnx")
+    os.environ["FOOTNOTE_ONNX_CACHE_DIR"] = str(cache)
+    tests = Path(__file__).resolve().parent
+    suites = {Path(item.path).relative_to(tests).parts[0] for item in request.session.items}
+    if suites - _MODEL_FREE:
+        from indexer.adapters.onnx_export import onnx_model
+        from indexer.bootstrap import resolve_model_dir
+        from indexer.config import DEFAULT_MODEL
+
+        model_dir = resolve_model_dir(Settings(_env_file=None))  # type: ignore[call-arg]
+        onnx_model(model_dir, cache, DEFAULT_MODEL, quantized=True)
+    return cache
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ class BenchOptions:
     sizes: tuple[int, ...]
     workdir: Path
     repeats: int = 3
-    queries: int = 60
+    queries: int = 200
     clients: int = 8
     raw_sample: int = 384
     embed_up_to: int = 20_000

@@ -44,7 +44,7 @@ class Bm25LexicalIndex:
         if self._retriever is None or not terms or k <= 0:
             return []
         docs, scores = self._retriever.retrieve(
-            [terms], k=min(k, len(self._ids)), show_progress=False, n_threads=1
+            [terms], k=min(k, len(self._ids)), show_progress=False, n_threads=0
         )
         return [
             (self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0

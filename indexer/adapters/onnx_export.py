@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import logging
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -27,6 +30,7 @@ INT8_FILE = "model-int8.onnx"
 _WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _OPSET = 17
+log = logging.getLogger(__name__)
 
 
 def onnx_model(model_dir: Path, cache_dir: Path, name: str, *, quantized: bool = False) -> Path:
@@ -36,7 +40,7 @@ def onnx_model(model_dir: Path, cache_dir: Path, name: str, *, quantized: bool =
     target = cache_dir / f"{_slug(name)}-{cache_key(model_dir)}"
     fp32 = target / FP32_FILE
     if not fp32.is_file():
-        _write_atomically(fp32, lambda tmp: _export(model_dir, tmp))
+        _write_atomically(fp32, lambda tmp: _export_in_child(model_dir, tmp))
     if not quantized:
         return fp32
     int8 = target / INT8_FILE
@@ -73,6 +77,24 @@ def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _export_in_child(model_dir: Path, out: Path) -> None:
+    """Export in a separate Python process: the export needs torch, and a server that
+    imported it to export once would hold its memory (about 400 MB) for the rest of its life."""
+    log.warning("exporting %s to ONNX once, into %s (about 15 s)", model_dir, out.parent)
+    done = subprocess.run(
+        [sys.executable, "-m", "indexer.adapters.onnx_export", str(model_dir), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        raise FootnoteError(
+            f"exporting {model_dir} to ONNX failed: {' / '.join(detail) or done.returncode} "
+            "(set FOOTNOTE_EMBED_BACKEND=torch to embed without ONNX)"
+        )
 
 
 def _export(model_dir: Path, out: Path) -> None:
@@ -129,3 +151,8 @@ def _hidden_states_module(model: Any, inputs: list[str]) -> torch.nn.Module:
             return states
 
     return HiddenStates()
+
+
+if __name__ == "__main__":
+    # The child process of _export_in_child: python -m indexer.adapters.onnx_export MODEL OUT
+    _export(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -14,10 +14,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from indexer.errors import IndexBusy
 from indexer.model import Article, Chunk, Hit
+
+# title, url, published, updated, author, tags
+_ArticleHead = tuple[str, str | None, date | None, date | None, str | None, tuple[str, ...]]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -181,44 +185,83 @@ class SqliteChunkStore:
         ).fetchone()[0]
         return int(articles), int(chunks)
 
+    def chunk_articles(self, chunk_ids: Sequence[int]) -> dict[int, str]:
+        """Which article each of `chunk_ids` belongs to (ids purged meanwhile are absent)."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        cursor = self.conn.execute(
+            f"SELECT id, article_id FROM chunks WHERE id IN ({marks})", list(chunk_ids)
+        )
+        cursor.row_factory = None
+        return dict(cursor.fetchall())
+
     def hits(self, scored: Sequence[tuple[int, float]]) -> list[Hit]:
         """Hydrate (chunk id, score) pairs, keeping their order; ids purged meanwhile drop out."""
         if not scored:
             return []
         ids = [chunk_id for chunk_id, _ in scored]
         marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(
-            'SELECT c.id, c.article_id, c.heading_path, c.anchor, c.start, c."end", c.text, '
-            "a.title, a.url, a.published, a.updated, a.author, a.tags "
-            f"FROM chunks c JOIN articles a ON a.id = c.article_id WHERE c.id IN ({marks})",
+        # Plain tuples, and each article's fields decoded once: a search hydrates ~100
+        # passages from a few dozen articles, and per-row decoding was most of its cost.
+        cursor = self.conn.execute(
+            'SELECT id, article_id, heading_path, anchor, start, "end", text '
+            f"FROM chunks WHERE id IN ({marks})",
             ids,
         )
-        by_id = {r["id"]: r for r in rows}
+        cursor.row_factory = None
+        by_id = {row[0]: row for row in cursor}
+        owners = {row[1] for row in by_id.values()}
+        heads = self._article_heads(owners)
         hits = []
         for chunk_id, score in scored:
             row = by_id.get(chunk_id)
             if row is None:
                 continue
-            path = json.loads(row["heading_path"])
+            _, article_id, heading_path, anchor, start, end, text = row
+            head = heads.get(article_id)
+            if head is None:
+                continue
+            title, url, published, updated, author, tags = head
             hits.append(
                 Hit(
                     chunk_id=chunk_id,
-                    article_id=row["article_id"],
-                    title=row["title"],
-                    url=row["url"],
-                    heading=path[-1] if path else None,
-                    anchor=row["anchor"],
-                    text=row["text"],
-                    start=row["start"],
-                    end=row["end"],
+                    article_id=article_id,
+                    title=title,
+                    url=url,
+                    heading=_innermost_heading(heading_path),
+                    anchor=anchor,
+                    text=text,
+                    start=start,
+                    end=end,
                     score=score,
-                    published=_date(row["published"]),
-                    updated=_date(row["updated"]),
-                    author=row["author"],
-                    tags=tuple(json.loads(row["tags"])),
+                    published=published,
+                    updated=updated,
+                    author=author,
+                    tags=tags,
                 )
             )
         return hits
+
+    def _article_heads(self, article_ids: set[str]) -> dict[str, _ArticleHead]:
+        marks = ",".join("?" * len(article_ids))
+        cursor = self.conn.execute(
+            "SELECT id, title, url, published, updated, author, tags "
+            f"FROM articles WHERE id IN ({marks})",
+            list(article_ids),
+        )
+        cursor.row_factory = None
+        return {
+            row[0]: (
+                row[1],
+                row[2],
+                _date(row[3]),
+                _date(row[4]),
+                row[5],
+                tuple(json.loads(row[6])),
+            )
+            for row in cursor
+        }
 
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute(
@@ -317,6 +360,13 @@ class SqliteChunkStore:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@lru_cache(maxsize=4096)
+def _innermost_heading(heading_path: str) -> str | None:
+    # An article's passages share a handful of heading paths: decode each once.
+    path = json.loads(heading_path)
+    return str(path[-1]) if path else None
 
 
 def _date(value: str | None) -> date | None:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from indexer.errors import FootnoteError
-from search_api.deps import ServicesDep
+from search_api.deps import ServicesDep, in_search_thread
 from search_api.errors import status_for
 from search_api.presenters import search_response
 from search_api.schemas import SearchResponse
@@ -19,7 +19,7 @@ templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "
 
 
 @router.get("/", response_class=HTMLResponse)
-def page(
+async def page(
     request: Request,
     services: ServicesDep,
     q: str = "",
@@ -31,7 +31,9 @@ def page(
     status = 200
     if q.strip():
         try:
-            response = search_response(services.search.search(q, k=10, mode=mode))
+            response = await in_search_thread(
+                request, lambda: search_response(services.search.search(q, k=10, mode=mode))
+            )
         except FootnoteError as exc:
             error = str(exc)
             status, _ = status_for(exc)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from indexer.markdown_blocks import section_headings
 from indexer.services import SearchFilters
-from search_api.deps import ServicesDep
-from search_api.presenters import article_hit_out, article_out, search_response
+from search_api.deps import ServicesDep, in_search_thread
+from search_api.presenters import (
+    PreEncoded,
+    article_out,
+    related_response,
+    search_response,
+)
 from search_api.schemas import (
     NOT_BLANK,
     ArticleOut,
@@ -32,7 +37,8 @@ ERRORS: dict[int | str, dict[str, object]] = {
 
 
 @router.get("/search", response_model=SearchResponse, responses=ERRORS)
-def search(
+async def search(
+    request: Request,
     services: ServicesDep,
     # 500 is the default of FOOTNOTE_MAX_QUERY_CHARS: the schema states the limit clients meet.
     q: Annotated[
@@ -48,15 +54,21 @@ def search(
     author: Annotated[str | None, Query(max_length=200)] = None,
     since: Annotated[IsoDate | None, Query(description="Published on or after")] = None,
     until: Annotated[IsoDate | None, Query(description="Published on or before")] = None,
-) -> SearchResponse:
+) -> Response:
     filters = SearchFilters(
         tags=tuple(t.strip().lower() for t in tag or [] if t.strip()),
         author=author.strip() or None if author else None,
         since=since,
         until=until,
     )
-    result = services.search.search(q, k=k, mode=mode, page=page, filters=filters)
-    return search_response(result)
+
+    def run() -> Response:
+        result = services.search.search(q, k=k, mode=mode, page=page, filters=filters)
+        # Built from our own types, so FastAPI's second validation pass would only re-check
+        # it: the response goes out as encoded here.
+        return PreEncoded(search_response(result))
+
+    return await in_search_thread(request, run)
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS)
@@ -66,12 +78,13 @@ def get_article(services: ServicesDep, article_id: ArticleId) -> ArticleOut:
 
 
 @router.get("/articles/{article_id}/related", response_model=RelatedOut, responses=ERRORS)
-def related(
+async def related(
+    request: Request,
     services: ServicesDep,
     article_id: ArticleId,
     k: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> RelatedOut:
-    results = services.search.related(article_id, k=k)
-    return RelatedOut(
-        article_id=article_id, related=[article_hit_out(result, "") for result in results]
-    )
+    def run() -> RelatedOut:
+        return related_response(article_id, services.search.related(article_id, k=k))
+
+    return await in_search_thread(request, run)

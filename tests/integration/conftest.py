@@ -15,28 +15,25 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(scope="session")
-def real_model() -> tuple[Embedder, Tokenizer]:
-    """The bundled all-MiniLM-L6-v2, loaded once for the whole session."""
+def real_model(onnx_dir: Path) -> tuple[Embedder, Tokenizer]:
+    """The bundled all-MiniLM-L6-v2 on the default backend, loaded once for the session."""
     embedder, tokenizer = load_model(Settings(_env_file=None))  # type: ignore[call-arg]
     assert embedder is not None
     return embedder, tokenizer
 
 
 @pytest.fixture(scope="session")
-def model_dir() -> Path:
-    return resolve_model_dir(Settings(_env_file=None))  # type: ignore[call-arg]
+def torch_model() -> Embedder:
+    """The same model on sentence-transformers: the reference the ONNX vectors must match."""
+    settings = Settings(embed_backend="torch", _env_file=None)  # type: ignore[call-arg]
+    embedder, _ = load_model(settings)
+    assert embedder is not None
+    return embedder
 
 
 @pytest.fixture(scope="session")
-def onnx_dir(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Path:
-    """One ONNX export (fp32 and int8) for the whole session, shared by every test and
-    subprocess that points FOOTNOTE_ONNX_CACHE_DIR at it."""
-    from indexer.adapters.onnx_export import onnx_model
-    from indexer.config import DEFAULT_MODEL
-
-    cache = tmp_path_factory.mktemp("onnx")
-    onnx_model(model_dir, cache, DEFAULT_MODEL, quantized=True)
-    return cache
+def model_dir() -> Path:
+    return resolve_model_dir(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
 @pytest.fixture

@@ -52,9 +52,9 @@ def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def test_onnx_vectors_match_sentence_transformers_and_int8_stays_close(
-    real_model: tuple[Embedder, Tokenizer], model_dir: Path, onnx_dir: Path
+    torch_model: Embedder, real_model: tuple[Embedder, Tokenizer], model_dir: Path, onnx_dir: Path
 ) -> None:
-    torch_embedder, tokenizer = real_model
+    torch_embedder, tokenizer = torch_model, real_model[1]
     texts = varied_texts(tokenizer)
     expected = torch_embedder.embed(texts)
 
@@ -105,12 +105,15 @@ def test_changed_weights_change_the_cache_key(tmp_path: Path) -> None:
     assert len(first) == 16
 
 
-def test_querying_from_the_cache_never_imports_torch(onnx_dir: Path) -> None:
+def test_the_serving_process_never_imports_torch_even_when_it_exports(tmp_path: Path) -> None:
+    """The first load exports in a child process, so the process that serves queries stays
+    free of torch's memory from the start, not only once the cache is warm."""
+    empty_cache = tmp_path / "onnx"
     script = (
         "import sys\n"
         "from indexer.bootstrap import load_model\n"
         "from indexer.config import Settings\n"
-        f"s = Settings(embed_backend='onnx', onnx_cache_dir={str(onnx_dir)!r}, _env_file=None)\n"
+        f"s = Settings(embed_backend='onnx', onnx_cache_dir={str(empty_cache)!r}, _env_file=None)\n"
         "embedder, _ = load_model(s)\n"
         "assert embedder.embed(['a query']).shape == (1, 384)\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
@@ -120,6 +123,7 @@ def test_querying_from_the_cache_never_imports_torch(onnx_dir: Path) -> None:
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+    assert [f.name for f in empty_cache.glob("*/*.onnx")] == ["model.onnx"]
 
 
 def test_onnx_settings_build_services_that_search_the_sample(
