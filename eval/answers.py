@@ -30,15 +30,13 @@ from eval.model import DatasetError
 from eval.report import git_state
 from eval.retrieval import eval_settings, index_dataset, query_threads_as_served
 from eval.sample_sets import QUESTIONS
-from indexer.answering.citations import rewrite_citations
+from indexer.answering import citations as citation_markers
 from indexer.bootstrap import Services
 from indexer.config import Settings
 from indexer.model import Answer
 from indexer.ports import NoProgress, Progress
 
 ROOT = Path(__file__).resolve().parent.parent
-# Citation numbers are at most three digits (see indexer.answering.citations).
-_ANY_NUMBER = 999
 
 Build = Callable[[Settings], Services]
 
@@ -59,7 +57,7 @@ class Outcome:
 
     @property
     def cited_numbers(self) -> tuple[int, ...]:
-        return rewrite_citations(self.answer.text, _ANY_NUMBER).order
+        return citation_markers.cited_numbers(self.answer.text)
 
     @property
     def valid_numbers(self) -> int:

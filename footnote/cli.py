@@ -250,6 +250,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             host=args.host,
             port=args.port,
             workers=args.workers,
+            # Rate limits count per client: behind a trusted proxy, the address it forwards.
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
             log_level="info",
             log_config=logging_config(settings.log_format),
         )

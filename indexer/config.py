@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 from pathlib import Path
 from typing import Literal
 
@@ -86,6 +85,10 @@ class Settings(BaseSettings):
         "120/minute", description="Per-client limit on /search ('0' disables)"
     )
     rate_limit_ask: str = Field("20/minute", description="Per-client limit on /ask ('0' disables)")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For names the client (comma-separated, '*': any)",
+    )
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed by CORS; empty: CORS is closed"
     )

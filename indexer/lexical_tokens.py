@@ -54,6 +54,12 @@ def lexical_tokens(text: str) -> list[str]:
     return terms
 
 
+def keyword_terms(text: str) -> str:
+    """`text`'s terms joined by spaces (no term holds one): how a chunk's terms are stored,
+    so the keyword index is rebuilt from them without tokenising the corpus again."""
+    return " ".join(lexical_tokens(text))
+
+
 _CODE_LIKE = re.compile(
     r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9]"  # snake_case
     r"|[a-z][A-Za-z0-9]*\.[a-z][A-Za-z0-9_]*"  # dotted.names (not 1.5 or p.53)

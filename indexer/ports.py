@@ -58,7 +58,7 @@ class VectorIndex(Protocol):
 
 
 class LexicalIndex(Protocol):
-    """A keyword index over chunk texts, rebuilt per snapshot."""
+    """A keyword index over chunks' terms (indexer.lexical_tokens), rebuilt per snapshot."""
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """Best first by BM25 score; only chunks that share a term with the query."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from indexer.adapters.sqlite_store import SqliteChunkStore
 from indexer.errors import IndexMismatch, TransientError
+from indexer.lexical_tokens import keyword_terms
 from indexer.model import Article, Chunk
 from indexer.ports import LexicalIndex, VectorIndex, Vectors
 from indexer.snapshots import LEXICAL, VECTORS, Manifest, SnapshotDirectory
@@ -33,6 +34,7 @@ class IndexUnitOfWork:
         snapshots: SnapshotDirectory,
         load_vectors: Callable[[int], VectorIndex],
         empty_vectors: Callable[[], VectorIndex],
+        # From (chunk id, its keyword terms joined by spaces) of every live chunk.
         build_lexical: Callable[[Sequence[tuple[int, str]]], LexicalIndex],
         model: str,
         dimension: int,
@@ -92,7 +94,8 @@ class IndexUnitOfWork:
             vector = vectors.get(chunk.content_hash)
             if vector is None:
                 raise ConcurrentEdit(f"article {article.id!r} changed while it was embedded")
-            new_ids.append(self._store.insert_chunk(chunk, self._generation))
+            terms = keyword_terms(chunk.embed_text)
+            new_ids.append(self._store.insert_chunk(chunk, self._generation, terms))
             new_rows.append(vector.reshape(1, -1))
         stale = [chunk_id for ids in live.values() for chunk_id in ids]
         self._store.remove_chunks(stale, self._generation)
@@ -113,13 +116,28 @@ class IndexUnitOfWork:
         self._changed = self._changed or known
         return known
 
+    def _live_terms(self) -> list[tuple[int, str]]:
+        """Every live chunk's keyword terms. They are worked out once, when the chunk is
+        stored: re-tokenising the whole corpus on every commit made one publish at 100k
+        chunks take most of a minute."""
+        rows = self._store.live_chunk_terms()
+        filled = {
+            chunk_id: keyword_terms(text or "") for chunk_id, terms, text in rows if terms is None
+        }
+        if filled:
+            self._store.set_chunk_terms(list(filled.items()))
+        return [
+            (chunk_id, terms if terms is not None else filled[chunk_id])
+            for chunk_id, terms, _ in rows
+        ]
+
     def commit(self) -> int:
         """Publish the next generation. Returns the generation now current."""
         assert self._vectors is not None, "use inside `with uow:`"
         if not self._changed:
             return self._generation - 1
         vectors = self._vectors
-        lexical = self._build_lexical(self._store.live_chunk_texts())
+        lexical = self._build_lexical(self._live_terms())
         articles, chunks = self._store.counts()
 
         def describe(files: dict[str, str]) -> Manifest:

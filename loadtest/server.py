@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+
+from footnote.processes import spawn, stop, wait_until_up
 
 FOOTNOTE = [sys.executable, "-m", "footnote.cli"]
 # The load test measures the server, not the limiter another reader's traffic would hit:
@@ -85,47 +84,20 @@ class Server:
 
     def start(self) -> None:
         serve = [*FOOTNOTE, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        self.processes.append(self._spawn(serve))
+        self.processes.append(spawn(serve, self.env, self.log))
         if self.env.get("FOOTNOTE_REDIS_URL"):
-            self.processes.append(self._spawn([*FOOTNOTE, "worker"]))
+            self.processes.append(spawn([*FOOTNOTE, "worker"], self.env, self.log))
 
     def wait_ready(self, timeout_s: float = 300) -> None:
         """Until /readyz says a snapshot is loaded and the model warm."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if any(p.poll() is not None for p in self.processes):
-                raise ServerFailed(f"the server exited during start-up; see {self.log}")
-            if self._ready():
-                return
-            time.sleep(0.5)
-        raise ServerFailed(f"the server was not ready within {timeout_s:.0f} s; see {self.log}")
-
-    def _spawn(self, command: list[str]) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            command,
-            env=self.env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def _ready(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as response:
-                return bool(response.status == 200)
-        except (urllib.error.URLError, OSError):
-            return False
+            wait_until_up(self.url, "/readyz", self.processes, [self.log], timeout_s, poll_s=0.5)
+        except RuntimeError as exc:
+            raise ServerFailed(f"the server did not come up; see {self.log}\n{exc}") from exc
 
     def stop(self) -> None:
         for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop(process)
 
 
 @dataclass(frozen=True)

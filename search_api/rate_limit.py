@@ -2,8 +2,8 @@
 
 Counted with the `limits` library: fixed windows in Redis (one atomic INCR+EXPIRE per request,
 shared by every API process) when FOOTNOTE_REDIS_URL is set, in process memory otherwise. The
-client is the peer address: behind a reverse proxy that is the proxy, so set the limits there
-or raise them here.
+client is the peer address, or the address in X-Forwarded-For when the peer is a proxy listed
+in FOOTNOTE_FORWARDED_ALLOW_IPS (uvicorn rewrites the peer before the app sees it).
 
 If Redis fails, requests pass (fail open): a limiter must never take search down with it.
 """

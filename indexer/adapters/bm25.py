@@ -22,8 +22,10 @@ class Bm25LexicalIndex:
 
     @classmethod
     def build(cls, docs: Sequence[tuple[int, str]]) -> Bm25LexicalIndex:
+        """From (chunk id, its `keyword_terms`) pairs: the terms are worked out once, when a
+        chunk is stored, so a rebuild only splits them."""
         ids = [chunk_id for chunk_id, _ in docs]
-        tokens = [lexical_tokens(text) or ["\u2205"] for _, text in docs]
+        tokens = [terms.split() or ["\u2205"] for _, terms in docs]
         if not docs:
             return cls(None, [])
         retriever = bm25s.BM25(k1=1.2, b=0.75)

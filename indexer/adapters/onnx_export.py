@@ -130,7 +130,19 @@ def _quantize(fp32: Path, out: Path) -> None:
 
     # Weights become int8, activations are quantised per call: no calibration data needed.
     # One scale per output channel: per tensor, cosine to fp32 fell to 0.91 on real texts.
-    quantize_dynamic(str(fp32), str(out), per_channel=True, weight_type=QuantType.QInt8)
+    # It logs a pre-processing suggestion (meant for static quantisation) through
+    # logging.warning(), which on an unconfigured root logger also installs a console handler
+    # for good, and later DEBUG lines of other libraries then reach the user. A placeholder
+    # handler and a raised level keep both from happening.
+    root = logging.getLogger()
+    level, placeholder = root.level, logging.NullHandler()
+    root.addHandler(placeholder)
+    root.setLevel(logging.ERROR)
+    try:
+        quantize_dynamic(str(fp32), str(out), per_channel=True, weight_type=QuantType.QInt8)
+    finally:
+        root.setLevel(level)
+        root.removeHandler(placeholder)
 
 
 def _hidden_states_module(model: Any, inputs: list[str]) -> torch.nn.Module:

@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     context TEXT NOT NULL,
     text TEXT NOT NULL,
     added_gen INTEGER NOT NULL,
-    removed_gen INTEGER
+    removed_gen INTEGER,
+    terms TEXT
 );
 CREATE INDEX IF NOT EXISTS chunks_live ON chunks(article_id) WHERE removed_gen IS NULL;
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -87,6 +88,10 @@ class SqliteChunkStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
+            columns = {row["name"] for row in conn.execute("PRAGMA table_info(chunks)")}
+            if "terms" not in columns:
+                # Indexes from before keyword terms were stored: the next commit fills them in.
+                conn.execute("ALTER TABLE chunks ADD COLUMN terms TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -171,6 +176,22 @@ class SqliteChunkStore:
             "SELECT id, context, text FROM chunks WHERE removed_gen IS NULL ORDER BY id"
         )
         return [(r["id"], r["context"] + r["text"]) for r in rows]
+
+    def live_chunk_terms(self) -> list[tuple[int, str | None, str | None]]:
+        """(id, keyword terms, context + text) of every live chunk, the text only where no
+        terms are stored yet: what the lexical index is built from, without reading every
+        chunk's text on every commit."""
+        cursor = self.conn.execute(
+            "SELECT id, terms, CASE WHEN terms IS NULL THEN context || text END "
+            "FROM chunks WHERE removed_gen IS NULL ORDER BY id"
+        )
+        cursor.row_factory = None
+        return cursor.fetchall()
+
+    def set_chunk_terms(self, terms: Sequence[tuple[int, str]]) -> None:
+        self.conn.executemany(
+            "UPDATE chunks SET terms = ? WHERE id = ?", [(t, chunk_id) for chunk_id, t in terms]
+        )
 
     def live_chunk_ids(self) -> set[int]:
         rows = self.conn.execute("SELECT id FROM chunks WHERE removed_gen IS NULL")
@@ -308,12 +329,12 @@ class SqliteChunkStore:
             ),
         )
 
-    def insert_chunk(self, chunk: Chunk, generation: int) -> int:
+    def insert_chunk(self, chunk: Chunk, generation: int, terms: str | None = None) -> int:
         context = chunk.embed_text[: len(chunk.embed_text) - len(chunk.text)]
         cursor = self.conn.execute(
             "INSERT INTO chunks (article_id, ordinal, content_hash, heading_path, anchor, start, "
-            '"end", token_count, part, context, text, added_gen) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            '"end", token_count, part, context, text, added_gen, terms) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 chunk.article_id,
                 chunk.ordinal,
@@ -327,6 +348,7 @@ class SqliteChunkStore:
                 context,
                 chunk.text,
                 generation,
+                terms,
             ),
         )
         assert cursor.lastrowid is not None

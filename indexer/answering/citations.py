@@ -31,6 +31,7 @@ _PART = re.compile(r"(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?")
 # What later text can still change: trailing spaces, an unclosed `[...`, a backtick run.
 _UNSTABLE_TAIL = re.compile(r"\s*(?:\[[^\[\]\n]{0,60}|`+)?\Z")
 _WIDEST_RANGE = 20
+_ANY_NUMBER = 999  # markers hold at most three digits
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,12 @@ def rewrite_citations(text: str, supplied: int) -> CheckedText:
             out = ["".join(out).rstrip(" \t")]
     out.append(text[position:])
     return CheckedText("".join(out).strip(), tuple(dense), tuple(removed))
+
+
+def cited_numbers(text: str) -> tuple[int, ...]:
+    """The citation numbers an already checked answer uses, in order of first use (markers
+    inside code spans are not citations)."""
+    return rewrite_citations(text, _ANY_NUMBER).order
 
 
 @dataclass

@@ -78,3 +78,47 @@ def test_a_corrupted_snapshot_is_refused_and_the_previous_one_kept(
     assert result.generation == 1
     assert "checksum" in (fake_services.reader.last_error or "")
     assert not check_index(fake_services.store, fake_services.reader).ok
+
+
+def test_keyword_terms_are_stored_once_and_never_worked_out_again(
+    fake_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_services.indexing.upsert_article(article("first", "Retrying acks_late tasks"))
+    stored = fake_services.store.live_chunk_terms()
+    assert [terms for _, terms, _ in stored] == ["first part retri acks_late ack late task"]
+
+    import indexer.unit_of_work as uow_module
+
+    tokenised: list[str] = []
+    counting = uow_module.keyword_terms
+
+    def count(text: str) -> str:
+        tokenised.append(text)
+        return counting(text)
+
+    monkeypatch.setattr(uow_module, "keyword_terms", count)
+    fake_services.indexing.upsert_article(article("second", "Caching with redis-py"))
+
+    # Only the new chunk was tokenised; the first one's stored terms were reused.
+    assert len(tokenised) == 1 and "redis-py" in tokenised[0]
+    page = fake_services.search.search("acks_late", mode="bm25")
+    assert [r.article_id for r in page.results] == ["first"]
+
+
+def test_an_index_from_before_stored_terms_gets_them_on_its_next_commit(
+    fake_services: Services,
+) -> None:
+    fake_services.indexing.upsert_article(article("old", "stampede protection"))
+    # What an index written by an earlier release looks like: no terms column at all.
+    conn = fake_services.store.conn
+    conn.execute("ALTER TABLE chunks DROP COLUMN terms")
+    from indexer.adapters.sqlite_store import SqliteChunkStore
+
+    reopened = SqliteChunkStore(fake_services.store.path)
+    assert [terms for _, terms, _ in reopened.live_chunk_terms()] == [None]
+
+    fake_services.indexing.upsert_article(article("new", "cache warming"))
+
+    assert None not in [terms for _, terms, _ in fake_services.store.live_chunk_terms()]
+    page = fake_services.search.search("stampede", mode="bm25")
+    assert [r.article_id for r in page.results] == ["old"]
