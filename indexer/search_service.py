@@ -114,43 +114,36 @@ class SearchService:
         dense, lexical = self._rank(snapshot, topic, mode, depth)
         fused = self._fuse(dense, lexical, topic)[:depth]
         if not filters.active and intent is None:
-            return self._plain_page(snapshot.generation, text, mode, page, k, fused, started)
-        hits = [h for h in self._store.hits(fused) if filters.admits(h)]
-        articles = group_by_article(hits, PASSAGES_PER_ARTICLE)
-        if intent is not None:
-            chunk_scores = dict(dense if dense is not None else lexical or [])
-            relevance: dict[str, float] = {}
-            for hit in hits:
-                score = chunk_scores.get(hit.chunk_id, 0.0)
-                relevance[hit.article_id] = max(score, relevance.get(hit.article_id, 0.0))
-            articles = prefer_dates(articles, intent, relevance, cosine=dense is not None)
-        chosen = articles[(page - 1) * k : page * k]
+            total, chosen = self._page_by_relevance(fused, page, k)
+        else:
+            hits = [h for h in self._store.hits(fused) if filters.admits(h)]
+            articles = group_by_article(hits, PASSAGES_PER_ARTICLE)
+            if intent is not None:
+                chunk_scores = dict(dense if dense is not None else lexical or [])
+                relevance: dict[str, float] = {}
+                for hit in hits:
+                    score = chunk_scores.get(hit.chunk_id, 0.0)
+                    relevance[hit.article_id] = max(score, relevance.get(hit.article_id, 0.0))
+                articles = prefer_dates(articles, intent, relevance, cosine=dense is not None)
+            total, chosen = len(articles), articles[(page - 1) * k : page * k]
         took = (time.perf_counter() - started) * 1000
         return SearchPage(
             text,
             mode,
             page,
             k,
-            len(articles),
+            total,
             snapshot.generation,
             took,
             intent,
             [ArticleResult(a[0].article_id, a[0].score, tuple(a)) for a in chosen],
         )
 
-    def _plain_page(
-        self,
-        generation: int,
-        text: str,
-        mode: str,
-        page: int,
-        k: int,
-        fused: Ranking,
-        started: float,
-    ) -> SearchPage:
-        """The page when nothing but relevance orders it: candidates are grouped by article
-        from their ids alone, and only the page's passages are read (a third of them, on
-        the first page of ten, and the bulk of what reading them cost)."""
+    def _page_by_relevance(self, fused: Ranking, page: int, k: int) -> tuple[int, list[list[Hit]]]:
+        """(articles found, the page's articles) when nothing but relevance orders them:
+        candidates are grouped by article from their ids alone, and only the page's passages
+        are read (a third of them, on the first page of ten, and the bulk of what reading
+        them cost)."""
         owners = self._store.chunk_articles([chunk_id for chunk_id, _ in fused])
         groups: dict[str, list[tuple[int, float]]] = {}
         for chunk_id, score in fused:
@@ -162,19 +155,7 @@ class SearchService:
                 group.append((chunk_id, score))
         chosen = list(groups.values())[(page - 1) * k : page * k]
         hits = self._store.hits([pair for group in chosen for pair in group])
-        articles = group_by_article(hits, PASSAGES_PER_ARTICLE)
-        took = (time.perf_counter() - started) * 1000
-        return SearchPage(
-            text,
-            mode,
-            page,
-            k,
-            len(groups),
-            generation,
-            took,
-            None,
-            [ArticleResult(a[0].article_id, a[0].score, tuple(a)) for a in articles],
-        )
+        return len(groups), group_by_article(hits, PASSAGES_PER_ARTICLE)
 
     def related(self, article_id: str, k: int = 5) -> list[ArticleResult]:
         """Articles most like `article_id`: nearest to the mean of its chunk vectors."""
