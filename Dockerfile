@@ -64,11 +64,11 @@ RUN groupadd --system --gid 10001 footnote \
     && mkdir -p /data /app \
     && chown 10001:10001 /data
 COPY --from=build /opt/venv /opt/venv
-# The ONNX model the API and worker embed with, exported once here (torch is needed only for
-# this step), so no container exports it again at start-up.
+# The ONNX models the API and worker embed with (fp32, and int8 for FOOTNOTE_*_BACKEND=onnx-int8),
+# exported once here (torch is needed only for this step), so no container exports at start-up.
 RUN python -c "from indexer.adapters.onnx_export import onnx_model; \
 from indexer.bootstrap import resolve_model_dir; from indexer.config import DEFAULT_MODEL, Settings; \
-s = Settings(); print(onnx_model(resolve_model_dir(s), s.onnx_dir, DEFAULT_MODEL))"
+s = Settings(); print(onnx_model(resolve_model_dir(s), s.onnx_dir, DEFAULT_MODEL, quantized=True))"
 COPY --chown=10001:10001 examples /app/examples
 WORKDIR /app
 USER 10001:10001

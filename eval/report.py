@@ -67,6 +67,7 @@ def build_report(
             "chunks_embedded": chunks_embedded,
             "model": settings.model,
             "embed_backend": settings.embed_backend,
+            "query_backend": settings.query_runtime,
             "chunk_tokens": settings.chunking.chunk_tokens,
             "overlap_tokens": settings.chunking.overlap_tokens,
             # SearchService sums each side's scores divided by its best (identifier-like

@@ -36,6 +36,8 @@ QUERY_CACHE_TTL_S = 7 * 24 * 3600
 class VectorBackend:
     empty: Callable[[int], VectorIndex]
     load: Callable[[Path], VectorIndex]
+    # How a reader, which never changes what it loaded, opens a snapshot (default: `load`).
+    read: Callable[[Path], VectorIndex] | None = None
 
 
 @dataclass
@@ -44,11 +46,12 @@ class Services:
     store: SqliteChunkStore
     snapshots: SnapshotDirectory
     reader: SnapshotReader
-    embedder: Embedder
+    embedder: Embedder  # passages (indexing, extractive answers)
     tokenizer: Tokenizer
     indexing: IndexingService
     search: SearchService
     answers: AnswerService
+    query_embedder: Embedder  # queries, behind the query cache
 
 
 def resolve_model_dir(settings: Settings) -> Path:
@@ -87,7 +90,10 @@ def open_index(settings: Settings) -> IndexFiles:
     store = SqliteChunkStore(settings.db_path)
     snapshots = SnapshotDirectory(settings.snapshot_dir)
     reader = SnapshotReader(
-        store, snapshots, lambda p: FaissVectorIndex.load(str(p), ann), Bm25LexicalIndex.load
+        store,
+        snapshots,
+        lambda p: FaissVectorIndex.load(str(p), ann, mapped=True),
+        Bm25LexicalIndex.load,
     )
     return IndexFiles(store, snapshots, reader)
 
@@ -104,11 +110,15 @@ def build(
 ) -> Services:
     """Wire every service for `settings`. Heavy libraries are imported here, on demand, so a
     test that passes fakes never loads torch."""
+    queries: Embedder | None = embedder  # one model for both, unless configured otherwise
+    if embedder is None and settings.query_runtime != settings.embed_backend:
+        embedder, queries = _separate_embedders(settings)
     if embedder is None or tokenizer is None:
         loaded_embedder, loaded_tokenizer = load_model(settings, embedder is None)
         embedder = embedder or loaded_embedder
         tokenizer = tokenizer or loaded_tokenizer
     assert embedder is not None
+    queries = queries or embedder
     if vectors is None:
         from indexer.adapters.faiss_index import AnnConfig, FaissVectorIndex
 
@@ -116,6 +126,7 @@ def build(
         vectors = VectorBackend(
             empty=lambda dimension: FaissVectorIndex(dimension, ann),
             load=lambda p: FaissVectorIndex.load(str(p), ann),
+            read=lambda p: FaissVectorIndex.load(str(p), ann, mapped=True),
         )
     if lexical is None or load_lexical is None:
         from indexer.adapters.bm25 import Bm25LexicalIndex
@@ -125,30 +136,34 @@ def build(
 
     store = SqliteChunkStore(settings.db_path)
     snapshots = SnapshotDirectory(settings.snapshot_dir)
-    dimension = embedder.dimension
     backend = vectors
+    documents = embedder
 
     def uow() -> IndexUnitOfWork:
+        # The dimension is read only when a write happens: an API process whose passage
+        # embedder is loaded on demand never loads it for this.
+        dimension = documents.dimension
         return IndexUnitOfWork(
             store,
             snapshots,
             load_vectors=lambda generation: backend.load(snapshots.path(generation) / VECTORS),
             empty_vectors=lambda: backend.empty(dimension),
             build_lexical=lexical,
-            model=embedder.name,
+            model=documents.name,
             dimension=dimension,
             keep_snapshots=settings.keep_snapshots,
         )
 
-    reader = SnapshotReader(store, snapshots, backend.load, load_lexical)
+    reader = SnapshotReader(store, snapshots, backend.read or backend.load, load_lexical)
     chunking = ChunkingConfig(settings.chunking.chunk_tokens, settings.chunking.overlap_tokens)
     indexing = IndexingService(
         store, uow, embedder, tokenizer, chunking, batch_articles=settings.batch_articles
     )
+    cached_queries = query_embedder(settings, queries)
     search = SearchService(
         store,
         reader,
-        query_embedder(settings, embedder),
+        cached_queries,
         max_query_chars=settings.max_query_chars,
         max_k=settings.max_k,
         max_page=settings.max_page,
@@ -158,7 +173,16 @@ def build(
         llm = _openai_llm(settings)
     answers = AnswerService(search, embedder, llm, _answer_config(settings))
     return Services(
-        settings, store, snapshots, reader, embedder, tokenizer, indexing, search, answers
+        settings,
+        store,
+        snapshots,
+        reader,
+        embedder,
+        tokenizer,
+        indexing,
+        search,
+        answers,
+        cached_queries,
     )
 
 
@@ -189,13 +213,30 @@ def load_model(settings: Settings, with_embedder: bool = True) -> tuple[Embedder
     from indexer.adapters.hf_tokenizer import HuggingFaceTokenizer
 
     model_dir = resolve_model_dir(settings)
-    embedder = None
-    if with_embedder:
-        if settings.embed_backend == "torch":
-            embedder = _sentence_transformer(settings, model_dir)
-        else:
-            embedder = _onnx_embedder(settings, model_dir)
+    embedder = _embedder(settings, model_dir, settings.embed_backend) if with_embedder else None
     return embedder, HuggingFaceTokenizer(model_dir)
+
+
+def _embedder(settings: Settings, model_dir: Path, runtime: str) -> Embedder:
+    if runtime == "torch":
+        return _sentence_transformer(settings, model_dir)
+    return _onnx_embedder(settings, model_dir, quantized=runtime == "onnx-int8")
+
+
+def _separate_embedders(settings: Settings) -> tuple[Embedder, Embedder]:
+    """(passages, queries) on different runtimes, each loaded on its first use: an API
+    process then holds only the query model, a worker that only indexes only the other."""
+    from indexer.adapters.lazy_embedder import LazyEmbedder
+
+    model_dir = resolve_model_dir(settings)
+    return (
+        LazyEmbedder(
+            settings.model, lambda: _embedder(settings, model_dir, settings.embed_backend)
+        ),
+        LazyEmbedder(
+            settings.model, lambda: _embedder(settings, model_dir, settings.query_runtime)
+        ),
+    )
 
 
 def _sentence_transformer(settings: Settings, model_dir: Path) -> Embedder:
@@ -209,7 +250,7 @@ def _sentence_transformer(settings: Settings, model_dir: Path) -> Embedder:
     return SentenceTransformerEmbedder(model_dir, settings.model, settings.embed_batch_size)
 
 
-def _onnx_embedder(settings: Settings, model_dir: Path) -> Embedder:
+def _onnx_embedder(settings: Settings, model_dir: Path, quantized: bool) -> Embedder:
     """ONNX Runtime over a file exported from `model_dir` on first use (torch is imported
     only then). The name stays the model's, so an index built by one backend serves the
     others: fp32 vectors match torch's to 1e-6 cosine, int8 ones to within 0.02."""
@@ -218,7 +259,6 @@ def _onnx_embedder(settings: Settings, model_dir: Path) -> Embedder:
     from indexer.adapters.onnx_embedder import OnnxEmbedder
     from indexer.adapters.onnx_export import onnx_model
 
-    quantized = settings.embed_backend == "onnx-int8"
     path = onnx_model(model_dir, settings.onnx_dir, settings.model, quantized=quantized)
     return OnnxEmbedder(
         path,
@@ -254,7 +294,7 @@ def query_embedder(settings: Settings, embedder: Embedder) -> Embedder:
         from indexer.adapters.redis_query_cache import RedisQueryVectorCache
 
         shared = RedisQueryVectorCache(_cache_redis(settings.redis_url), QUERY_CACHE_TTL_S)
-    namespace = f"{embedder.name}:{settings.embed_backend}"
+    namespace = f"{embedder.name}:{settings.query_runtime}"
     return CachedQueryEmbedder(embedder, settings.query_cache_size, shared, namespace)
 
 

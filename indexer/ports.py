@@ -27,7 +27,9 @@ class Tokenizer(Protocol):
 
 class Embedder(Protocol):
     name: str
-    dimension: int
+
+    @property
+    def dimension(self) -> int: ...
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         """One L2-normalised float32 row per text, in order. Slow: call outside transactions."""

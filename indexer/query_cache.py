@@ -40,7 +40,6 @@ class CachedQueryEmbedder:
     ) -> None:
         self._embedder = embedder
         self.name = embedder.name
-        self.dimension = embedder.dimension
         self._size = size
         self._shared = shared
         # The backend belongs in the key: an int8 and an fp32 vector of one text differ.
@@ -48,6 +47,10 @@ class CachedQueryEmbedder:
         self._lru: OrderedDict[str, Vectors] = OrderedDict()
         # Routes run in a thread pool; OrderedDict reordering is not thread-safe.
         self._lock = threading.Lock()
+
+    @property
+    def dimension(self) -> int:
+        return self._embedder.dimension  # read late: the model may load on first use
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:

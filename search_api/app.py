@@ -103,7 +103,7 @@ def _jobs(settings: Settings) -> JobService:
 
 def _warm_up(services: Services) -> None:
     """Load the snapshot and run the model once, so the first reader does not wait for it."""
-    services.embedder.embed(["warm up"])
+    services.query_embedder.embed(["warm up"])
     try:
         services.reader.current()
     except FootnoteError as exc:  # start anyway; /readyz says why nothing is loaded

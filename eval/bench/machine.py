@@ -45,6 +45,7 @@ def describe_configuration(settings: Settings, server_env: dict[str, str]) -> di
     return {
         "model": settings.model,
         "embed_backend": settings.embed_backend,
+        "query_backend": settings.query_runtime,
         "embed_batch_size": settings.embed_batch_size,
         "chunk_tokens": settings.chunking.chunk_tokens,
         "overlap_tokens": settings.chunking.overlap_tokens,

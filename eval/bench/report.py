@@ -173,6 +173,13 @@ def _other_table(report: dict[str, Any]) -> Table:
             _fmt(peer["index_time_ratio"]),
             f"{peer['footnote_index_s']} s vs {peer['txtai_index_s']} s, {peer['documents']} docs",
         )
+        if "tokens_per_s_ratio" in peer:
+            table.add_row(
+                "tokens/s Footnote / txtai",
+                _fmt(peer["tokens_per_s_ratio"]),
+                f"{peer['footnote_tokens_embedded']:,} tokens (every chunk) vs "
+                f"{peer['txtai_tokens_embedded']:,} (documents cut at the model's length)",
+            )
         systems = peer["systems"]
         table.add_row(
             "query p50 Footnote dense / txtai",

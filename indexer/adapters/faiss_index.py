@@ -10,6 +10,12 @@ its live rows. Vectors are L2-normalised, so the inner product is the cosine sim
 On disk: the FAISS index at `path` and the position -> id array beside it (`path` + ".ids.npy"),
 both in the snapshot directory and so both covered by its checksummed manifest. A file written
 before this layout (an `IndexIDMap2`) still loads.
+
+Readers load a snapshot `mapped`: FAISS maps the file instead of reading it, so loading costs
+milliseconds, pages come in as searches touch them, and an API process switching snapshots
+does not hold two private copies of every vector (at 100k chunks, 178 MB each). Snapshot files
+are never rewritten in place, which is what makes the mapping safe; a mapped index is
+read-only, and a writer loads its own private copy.
 """
 
 from __future__ import annotations
@@ -56,14 +62,18 @@ class FaissVectorIndex:
         self._where: dict[int, int] = {}
         self._selector: faiss.IDSelector | None = None
         self._bitmap: npt.NDArray[np.uint8] | None = None
+        self._mapped = False
 
     @classmethod
-    def load(cls, path: str, ann: AnnConfig | None = None) -> FaissVectorIndex:
+    def load(
+        cls, path: str, ann: AnnConfig | None = None, mapped: bool = False
+    ) -> FaissVectorIndex:
+        """The index saved at `path`; `mapped`: search it in place, read-only (see above)."""
         try:
-            index = faiss.read_index(path)
+            index = faiss.read_index(path, faiss.IO_FLAG_MMAP_IFC if mapped else 0)
             if isinstance(index, faiss.IndexIDMap2):  # the single-file layout of old snapshots
                 ids = faiss.vector_to_array(index.id_map).astype(np.int64)
-                index = faiss.clone_index(faiss.downcast_index(index.index))
+                index, mapped = _owned(faiss.downcast_index(index.index)), False
             else:
                 ids = np.load(path + IDS_SUFFIX, allow_pickle=False).astype(np.int64)
         except (RuntimeError, OSError, ValueError) as exc:
@@ -72,6 +82,7 @@ class FaissVectorIndex:
             raise CorruptSnapshot(f"{path}: {index.ntotal} vectors but {ids.shape} ids")
         loaded = cls(index.d, ann)
         loaded._install(index, ids)
+        loaded._mapped = mapped
         return loaded
 
     @property
@@ -79,6 +90,7 @@ class FaissVectorIndex:
         return isinstance(self._index, faiss.IndexHNSW)
 
     def add(self, ids: Sequence[int], vectors: Vectors) -> None:
+        self._check_writable()
         if len(ids) == 0:
             return
         if vectors.shape != (len(ids), self.dimension):
@@ -96,6 +108,7 @@ class FaissVectorIndex:
         self._settle()
 
     def remove(self, ids: Sequence[int]) -> None:
+        self._check_writable()
         positions = [p for p in (self._where.pop(int(i), None) for i in ids) if p is not None]
         if not positions:
             return
@@ -128,13 +141,18 @@ class FaissVectorIndex:
 
     def copy(self) -> FaissVectorIndex:
         other = FaissVectorIndex(self.dimension, self._ann)
-        other._install(faiss.clone_index(self._index), self._ids.copy())
+        index = _owned(self._index) if self._mapped else faiss.clone_index(self._index)
+        other._install(index, self._ids.copy())
         return other
 
     def save(self, path: str) -> None:
         faiss.write_index(self._index, path)
         with open(path + IDS_SUFFIX, "wb") as handle:
             np.save(handle, self._ids, allow_pickle=False)
+
+    def _check_writable(self) -> None:
+        if self._mapped:
+            raise RuntimeError("a mapped vector index is read-only: copy() it to change it")
 
     def _install(self, index: faiss.Index, ids: Ids) -> None:
         self._index = index
@@ -201,3 +219,8 @@ class FaissVectorIndex:
         if self._selector is not None:
             params.sel = self._selector
         return params
+
+
+def _owned(index: faiss.Index) -> faiss.Index:
+    """A copy in memory of its own: FAISS's clone of a mapped index still views the file."""
+    return faiss.deserialize_index(faiss.serialize_index(index))

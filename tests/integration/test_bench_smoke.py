@@ -67,8 +67,12 @@ def test_the_measured_numbers_are_in_sane_ranges(report: dict[str, object]) -> N
     assert 100 < lookup(report, "memory.worker_rss_mb") < 4000
     recall = lookup(report, "ann.recall_at_10_vs_exact")
     assert recall is None or 0 <= recall <= 1
-    for key in ("index_time_ratio", "query_latency_ratio"):
+    for key in ("index_time_ratio", "query_latency_ratio", "tokens_per_s_ratio"):
         assert lookup(report, f"peer.txtai.{key}") > 0
+    # Footnote embeds every chunk; txtai each document cut at the model's 254 tokens.
+    assert lookup(report, "peer.txtai.footnote_tokens_embedded") >= lookup(
+        report, "peer.txtai.txtai_tokens_embedded"
+    )
     assert -1 <= lookup(report, "peer.txtai.ndcg_delta") <= 1
     assert lookup(report, "peer.txtai.systems.txtai.ndcg@10") > 0.5  # 12 docs: easy
 

@@ -8,13 +8,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from indexer.adapters.hf_tokenizer import HuggingFaceTokenizer
+from indexer.adapters.lazy_embedder import LazyEmbedder
 from indexer.adapters.onnx_embedder import OnnxEmbedder
 from indexer.adapters.onnx_export import cache_key, onnx_model
 from indexer.bootstrap import build
 from indexer.config import DEFAULT_MODEL, Settings
 from indexer.ports import Embedder, Tokenizer
+from search_api.app import create_app
 from tests.conftest import EXAMPLES, ROOT
 
 pytestmark = pytest.mark.integration
@@ -143,3 +146,29 @@ def test_onnx_settings_build_services_that_search_the_sample(
 
     assert [r.article_id for r in page.results][0] == "celery-retries-2022"
     assert len(page.results) == 3
+
+
+def test_int8_queries_search_fp32_passages_and_a_reader_never_loads_the_passage_model(
+    tmp_path: Path, onnx_dir: Path
+) -> None:
+    source = tmp_path / "articles"
+    source.mkdir()
+    for slug in ("celery-retries-2022", "docker-for-real-teams", "maintainable-mongodb"):
+        shutil.copy(EXAMPLES / "articles" / f"{slug}.md", source)
+    common = {"data_dir": tmp_path / "data", "onnx_cache_dir": onnx_dir, "_env_file": None}
+    build(Settings(**common)).indexing.sync_source(source)  # type: ignore[arg-type]
+
+    split = Settings(query_backend="onnx-int8", **common)  # type: ignore[arg-type]
+    reader = build(split)  # what an API process builds
+    app = create_app(services=reader)
+    with TestClient(app) as client:  # starts up, warms the query model, serves a search
+        found = client.get("/search", params={"q": "retrying tasks with backoff", "mode": "dense"})
+    assert found.status_code == 200
+    assert found.json()["results"][0]["article_id"] == "celery-retries-2022"
+    assert isinstance(reader.embedder, LazyEmbedder) and not reader.embedder.loaded
+
+    fp32 = build(Settings(**common)).query_embedder  # type: ignore[arg-type]
+    texts = ["retrying tasks with backoff", "how do I keep a MongoDB schema maintainable"]
+    int8_rows, fp32_rows = reader.query_embedder.embed(texts), fp32.embed(texts)
+    assert not np.allclose(int8_rows, fp32_rows)  # the queries really ran on the int8 model
+    assert cosines(int8_rows, fp32_rows).min() > 0.95

@@ -138,6 +138,51 @@ def test_save_and_load_keep_the_graph_the_tombstones_and_the_results(
     np.testing.assert_array_equal(loaded.vectors([1999, 2999]), index.vectors([1999, 2999]))
 
 
+@pytest.mark.parametrize("ann", [ANN, None], ids=["hnsw", "exact"])
+def test_a_mapped_index_answers_like_a_loaded_one_and_refuses_changes(
+    data: Data, tmp_path: Path, ann: AnnConfig | None
+) -> None:
+    rows, queries = data
+    index = filled(rows, ann)
+    index.remove(list(range(1000, 1100)))
+    path = str(tmp_path / "vectors.faiss")
+    index.save(path)
+    mapped = FaissVectorIndex.load(path, ann, mapped=True)
+    assert mapped.is_approximate == (ann is not None)
+    for q in queries[:20]:
+        assert mapped.search(q.reshape(1, -1), 10) == index.search(q.reshape(1, -1), 10)
+    np.testing.assert_array_equal(mapped.vectors([1999, 2999]), index.vectors([1999, 2999]))
+    with pytest.raises(RuntimeError, match="read-only"):
+        mapped.add([9000], rows[:1])
+    with pytest.raises(RuntimeError, match="read-only"):
+        mapped.remove([1500])
+    # A copy is the writer's own memory: it changes, the mapped file does not.
+    copy = mapped.copy()
+    copy.remove([1500])
+    copy.add([9000], rows[500:501])  # id 1500's own vector, under a new id
+    assert top_ids(copy, rows[500], k=1) == [9000]
+    assert top_ids(FaissVectorIndex.load(path, ann, mapped=True), rows[500], k=1) == [1500]
+
+
+def test_readers_map_snapshots_and_the_writer_does_not(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)
+    services = build(settings, embedder=FakeEmbedder(), tokenizer=FakeTokenizer())
+    services.indexing.upsert_article(
+        Article(id="a1", title="a1", text="## Part\n\nalpha beta", source_path="t")
+    )
+    served = services.reader.current().vectors
+    with pytest.raises(RuntimeError, match="read-only"):
+        served.remove(list(served.ids()))
+    checked = open_index(settings).reader.current().vectors  # as `footnote check` reads it
+    with pytest.raises(RuntimeError, match="read-only"):
+        checked.add([77], np.zeros((1, 8), np.float32))
+    # The writer still commits on top of what readers have mapped.
+    services.indexing.upsert_article(
+        Article(id="a2", title="a2", text="## Part\n\ngamma delta", source_path="t")
+    )
+    assert {h.article_id for h in services.search.search("gamma delta", k=5).hits} >= {"a2"}
+
+
 def test_a_missing_id_file_is_a_corrupt_snapshot(data: Data, tmp_path: Path) -> None:
     rows, _ = data
     path = str(tmp_path / "vectors.faiss")
@@ -156,6 +201,10 @@ def test_an_index_saved_as_one_id_mapped_file_still_loads(data: Data, tmp_path: 
     loaded = FaissVectorIndex.load(path, ANN)
     assert loaded.ids() == set(range(500, 530))
     assert top_ids(loaded, rows[7], k=1) == [507]
+    mapped = FaissVectorIndex.load(path, ANN, mapped=True)  # unwrapped into memory of its own
+    assert top_ids(mapped, rows[7], k=1) == [507]
+    mapped.add([600], rows[40:41])
+    assert top_ids(mapped, rows[40], k=1) == [600]
 
 
 def test_a_copy_changes_independently_of_its_original(data: Data) -> None:

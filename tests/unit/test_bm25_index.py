@@ -1,0 +1,42 @@
+"""The bm25s adapter: a saved keyword index answers the same once loaded (mapped), and
+importing it leaves numba unloaded."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from indexer.adapters.bm25 import Bm25LexicalIndex
+from indexer.lexical_tokens import keyword_terms
+
+TEXTS = [
+    "Vitamin D supplements and bone density in older adults",
+    "Bone fractures after falls: the role of vitamin D",
+    "Statins lower cholesterol and cardiovascular risk",
+    "Sleep duration and cardiovascular disease",
+]
+
+
+def test_a_loaded_index_answers_as_the_built_one(tmp_path: Path) -> None:
+    built = Bm25LexicalIndex.build([(10 + n, keyword_terms(t)) for n, t in enumerate(TEXTS)])
+    built.save(str(tmp_path / "lexical"))
+    loaded = Bm25LexicalIndex.load(tmp_path / "lexical")
+    for query in ("vitamin D bone", "cardiovascular", "statins cholesterol", "unrelated words"):
+        assert loaded.search(query, 3) == built.search(query, 3)
+    assert [i for i, _ in loaded.search("vitamin bone", 4)][:2] == [10, 11]
+    assert loaded.ids() == {10, 11, 12, 13}
+
+
+@pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="numba is not installed")
+def test_importing_the_adapter_does_not_load_numba() -> None:
+    probe = (
+        "import sys, indexer.adapters.bm25 as b; "
+        "assert 'numba' not in sys.modules, 'numba was imported'; "
+        "assert b.bm25s.BM25().backend == 'numpy'; "
+        "import numba"  # still importable by whoever wants it afterwards
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, cwd=Path(__file__).parents[2])
