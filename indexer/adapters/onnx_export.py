@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     import torch
 
 FP32_FILE = "model.onnx"
-INT8_FILE = "model-int8.onnx"
+# Named for its recipe: a cache holding an int8 file made another way is not reused.
+INT8_FILE = "model-int8-matmul.onnx"
 _WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _OPSET = 17
@@ -130,6 +131,9 @@ def _quantize(fp32: Path, out: Path) -> None:
 
     # Weights become int8, activations are quantised per call: no calibration data needed.
     # One scale per output channel: per tensor, cosine to fp32 fell to 0.91 on real texts.
+    # Only the matrix products: left to its defaults, the quantiser also turns the token
+    # embedding table (a lookup, no arithmetic to speed up) into int8. On SciFact, all ops:
+    # hybrid nDCG@10 0.724 against fp32's 0.730; MatMul only: 0.731 (dense 0.659 both).
     # It logs a pre-processing suggestion (meant for static quantisation) through
     # logging.warning(), which on an unconfigured root logger also installs a console handler
     # for good, and later DEBUG lines of other libraries then reach the user. A placeholder
@@ -139,7 +143,13 @@ def _quantize(fp32: Path, out: Path) -> None:
     root.addHandler(placeholder)
     root.setLevel(logging.ERROR)
     try:
-        quantize_dynamic(str(fp32), str(out), per_channel=True, weight_type=QuantType.QInt8)
+        quantize_dynamic(
+            str(fp32),
+            str(out),
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul"],
+        )
     finally:
         root.setLevel(level)
         root.removeHandler(placeholder)

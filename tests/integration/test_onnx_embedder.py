@@ -88,7 +88,7 @@ def test_batches_sorted_by_length_come_back_in_input_order(model_dir: Path, onnx
 
 def test_a_second_load_reuses_the_exported_files(model_dir: Path, onnx_dir: Path) -> None:
     files = sorted(onnx_dir.glob("*/*.onnx"))
-    assert [f.name for f in files] == ["model-int8.onnx", "model.onnx"]
+    assert [f.name for f in files] == ["model-int8-matmul.onnx", "model.onnx"]
     before = [(f.stat().st_ino, f.stat().st_mtime_ns) for f in files]
 
     onnx_model(model_dir, onnx_dir, DEFAULT_MODEL, quantized=True)
@@ -155,7 +155,12 @@ def test_int8_queries_search_fp32_passages_and_a_reader_never_loads_the_passage_
     source.mkdir()
     for slug in ("celery-retries-2022", "docker-for-real-teams", "maintainable-mongodb"):
         shutil.copy(EXAMPLES / "articles" / f"{slug}.md", source)
-    common = {"data_dir": tmp_path / "data", "onnx_cache_dir": onnx_dir, "_env_file": None}
+    common = {
+        "data_dir": tmp_path / "data",
+        "embed_backend": "onnx",
+        "onnx_cache_dir": onnx_dir,
+        "_env_file": None,
+    }
     build(Settings(**common)).indexing.sync_source(source)  # type: ignore[arg-type]
 
     split = Settings(query_backend="onnx-int8", **common)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ def test_the_onnx_export_is_cached_per_user_not_per_data_dir(
     one = Settings(data_dir=tmp_path / "a", _env_file=None)  # type: ignore[call-arg]
     other = Settings(data_dir=tmp_path / "b", _env_file=None)  # type: ignore[call-arg]
 
-    assert one.embed_backend == "onnx"
+    assert one.embed_backend == "onnx-int8" and one.query_runtime == "onnx-int8"
     assert one.onnx_dir == other.onnx_dir == tmp_path / "cache" / "footnote" / "onnx"
 
 
