@@ -129,13 +129,19 @@ def test_the_serving_process_never_imports_torch_even_when_it_exports(tmp_path: 
     assert [f.name for f in empty_cache.glob("*/*.onnx")] == ["model.onnx"]
 
 
-def test_onnx_settings_build_services_that_search_the_sample(
-    tmp_path: Path, onnx_dir: Path
-) -> None:
-    source = tmp_path / "articles"
-    source.mkdir()
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """Three sample articles, one of them about retrying Celery tasks."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
     for slug in ("celery-retries-2022", "docker-for-real-teams", "maintainable-mongodb"):
-        shutil.copy(EXAMPLES / "articles" / f"{slug}.md", source)
+        shutil.copy(EXAMPLES / "articles" / f"{slug}.md", folder)
+    return folder
+
+
+def test_onnx_settings_build_services_that_search_the_sample(
+    tmp_path: Path, onnx_dir: Path, source: Path
+) -> None:
     settings = Settings(
         data_dir=tmp_path / "data", embed_backend="onnx", onnx_cache_dir=onnx_dir, _env_file=None
     )  # type: ignore[call-arg]
@@ -149,12 +155,8 @@ def test_onnx_settings_build_services_that_search_the_sample(
 
 
 def test_int8_queries_search_fp32_passages_and_a_reader_never_loads_the_passage_model(
-    tmp_path: Path, onnx_dir: Path
+    tmp_path: Path, onnx_dir: Path, source: Path
 ) -> None:
-    source = tmp_path / "articles"
-    source.mkdir()
-    for slug in ("celery-retries-2022", "docker-for-real-teams", "maintainable-mongodb"):
-        shutil.copy(EXAMPLES / "articles" / f"{slug}.md", source)
     common = {
         "data_dir": tmp_path / "data",
         "embed_backend": "onnx",
