@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.adapters.bm25 import Bm25LexicalIndex
+from indexer.adapters.bm25 import Bm25LexicalIndex, bm25s
 from indexer.lexical_tokens import keyword_terms
 
 TEXTS = [
@@ -29,6 +29,19 @@ def test_a_loaded_index_answers_as_the_built_one(tmp_path: Path) -> None:
         assert loaded.search(query, 3) == built.search(query, 3)
     assert [i for i, _ in loaded.search("vitamin bone", 4)][:2] == [10, 11]
     assert loaded.ids() == {10, 11, 12, 13}
+
+
+def test_building_from_term_ids_scores_as_bm25s_does_from_the_strings() -> None:
+    docs = [(10 + n, keyword_terms(t)) for n, t in enumerate(TEXTS)] + [(99, "")]
+    built = Bm25LexicalIndex.build(docs)
+    reference = bm25s.BM25(k1=1.2, b=0.75)
+    reference.index([terms.split() or ["\u2205"] for _, terms in docs], show_progress=False)
+    plain = Bm25LexicalIndex(reference, [chunk_id for chunk_id, _ in docs])
+    for query in ("vitamin D bone", "cardiovascular sleep", "statins", "bone density falls"):
+        found, expected = built.search(query, 5), plain.search(query, 5)
+        assert [i for i, _ in found] == [i for i, _ in expected]
+        assert [s for _, s in found] == pytest.approx([s for _, s in expected])
+    assert built.ids() == {10, 11, 12, 13, 99}
 
 
 @pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="numba is not installed")
