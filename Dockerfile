@@ -64,8 +64,9 @@ RUN groupadd --system --gid 10001 footnote \
     && mkdir -p /data /app \
     && chown 10001:10001 /data
 COPY --from=build /opt/venv /opt/venv
-# The ONNX models the API and worker embed with (fp32, and int8 for FOOTNOTE_*_BACKEND=onnx-int8),
-# exported once here (torch is needed only for this step), so no container exports at start-up.
+# The ONNX models the API and worker embed with (int8, the default, and fp32 for
+# FOOTNOTE_*_BACKEND=onnx), exported once here (torch is needed only for this step), so no
+# container exports at start-up.
 RUN python -c "from indexer.adapters.onnx_export import onnx_model; \
 from indexer.bootstrap import resolve_model_dir; from indexer.config import DEFAULT_MODEL, Settings; \
 s = Settings(); print(onnx_model(resolve_model_dir(s), s.onnx_dir, DEFAULT_MODEL, quantized=True))"

@@ -110,15 +110,14 @@ def saved_bytes(index: FaissVectorIndex, directory: Path) -> int:
 def commit_cost(
     index: FaissVectorIndex, ann: AnnConfig | None, rows: np.ndarray, directory: Path
 ) -> dict[str, float]:
-    """What the Unit of Work does per commit to the vectors: load the current snapshot, copy it,
-    remove 10 ids, add 10, save the next one."""
+    """What the Unit of Work does per commit to the vectors: load the current snapshot (its
+    own instance, changed in place), remove 10 ids, add 10, save the next one."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "vectors.faiss"
     index.save(str(path))
-    load_s = timed(lambda: FaissVectorIndex.load(str(path), ann))
-    copy: list[FaissVectorIndex] = []
-    copy_s = timed(lambda: copy.append(index.copy()))
-    work = copy[0]
+    loaded: list[FaissVectorIndex] = []
+    load_s = timed(lambda: loaded.append(FaissVectorIndex.load(str(path), ann)))
+    work = loaded[0]
     gone = sorted(work.ids())[5::997][:10]
     fresh = list(range(10_000_000, 10_000_010))
 
@@ -130,10 +129,9 @@ def commit_cost(
     save_s = timed(lambda: work.save(str(path)))
     return {
         "load_s": round(load_s, 3),
-        "copy_s": round(copy_s, 3),
         "apply_s": round(apply_s, 3),
         "save_s": round(save_s, 3),
-        "copy_apply_save_s": round(copy_s + apply_s + save_s, 3),
+        "load_apply_save_s": round(load_s + apply_s + save_s, 3),
     }
 
 

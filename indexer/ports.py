@@ -52,9 +52,6 @@ class VectorIndex(Protocol):
 
     def __len__(self) -> int: ...
 
-    def copy(self) -> VectorIndex:
-        """An independent copy: the working copy a Unit of Work changes."""
-
     def save(self, path: str) -> None:
         """Write to `path` completely or raise; the caller makes it current."""
 

@@ -89,11 +89,6 @@ class InMemoryVectorIndex:
     def __len__(self) -> int:
         return len(self._rows)
 
-    def copy(self) -> InMemoryVectorIndex:
-        other = InMemoryVectorIndex(self.dimension)
-        other._rows = dict(self._rows)
-        return other
-
     def save(self, path: str) -> None:
         ids = np.array(sorted(self._rows), dtype=np.int64)
         vectors = np.array([self._rows[i] for i in ids], dtype=np.float32).reshape(

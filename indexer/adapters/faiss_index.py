@@ -139,12 +139,6 @@ class FaissVectorIndex:
     def __len__(self) -> int:
         return len(self._where)
 
-    def copy(self) -> FaissVectorIndex:
-        other = FaissVectorIndex(self.dimension, self._ann)
-        index = _owned(self._index) if self._mapped else faiss.clone_index(self._index)
-        other._install(index, self._ids.copy())
-        return other
-
     def save(self, path: str) -> None:
         faiss.write_index(self._index, path)
         with open(path + IDS_SUFFIX, "wb") as handle:
@@ -152,7 +146,7 @@ class FaissVectorIndex:
 
     def _check_writable(self) -> None:
         if self._mapped:
-            raise RuntimeError("a mapped vector index is read-only: copy() it to change it")
+            raise RuntimeError("a mapped vector index is read-only: load it unmapped to change it")
 
     def _install(self, index: faiss.Index, ids: Ids) -> None:
         self._index = index
@@ -222,5 +216,6 @@ class FaissVectorIndex:
 
 
 def _owned(index: faiss.Index) -> faiss.Index:
-    """A copy in memory of its own: FAISS's clone of a mapped index still views the file."""
+    """A copy in memory of its own: FAISS's clone of a mapped index still views the file (and
+    aborts the process when asked to grow)."""
     return faiss.deserialize_index(faiss.serialize_index(index))
