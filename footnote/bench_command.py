@@ -74,9 +74,9 @@ def add_bench_command(
     bench.add_argument(
         "--raw-sample",
         type=int,
-        default=384,
+        default=0,
         help="chunk texts the raw model embeds per repeat, drawn from the indexed ones "
-        "(default 384)",
+        "(default 0: all of them, the same work as the pipeline's)",
     )
     bench.add_argument("--skip-peer", action="store_true", help="do not run txtai")
     bench.add_argument(
@@ -110,7 +110,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         embed_up_to=parse_size(args.embed_up_to),
         articles=max(args.articles, 1),
         edits=max(args.edits, 1),
-        raw_sample=max(args.raw_sample, 8),
+        raw_sample=max(args.raw_sample, 8) if args.raw_sample else None,
         peer=not args.skip_peer,
     )
     quiet = args.json or not sys.stderr.isatty()

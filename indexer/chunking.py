@@ -199,7 +199,9 @@ def _fit(
     start, end = group[0].start, group[-1].end
     body = article.text[start:end]
     embed_text = prefix + body
-    tokens = tokenizer.count(embed_text)
+    # Stripped, as the embedder reads it; these ids go to the embedder with the chunk.
+    ids = tokenizer.encode(embed_text.strip())
+    tokens = len(ids)
     if tokens > limit and len(group) > 1:
         middle = len(group) // 2
         first = _fit(article, section, prefix, group[:middle], tokenizer, limit, ordinal)
@@ -228,5 +230,6 @@ def _fit(
             end=end,
             token_count=tokens,
             part=group[0].part,
+            token_ids=tuple(ids),
         )
     ]

@@ -11,7 +11,7 @@ from indexer.chunking import ChunkingConfig, chunk_article
 from indexer.errors import NotFound
 from indexer.ingest import load_source
 from indexer.model import Article, Chunk, IndexReport
-from indexer.ports import Embedder, NoProgress, Progress, Tokenizer, Vectors
+from indexer.ports import Embedder, NoProgress, Progress, TokenIds, Tokenizer, Vectors
 from indexer.unit_of_work import IndexUnitOfWork
 
 EMBED_SLICE = 128
@@ -109,13 +109,11 @@ class IndexingService:
         progress: Progress,
     ) -> None:
         chunked: list[tuple[Article, list[Chunk]]] = []
-        to_embed: dict[str, str] = {}
+        to_embed: dict[str, Chunk] = {}
         for article in articles:
             chunks = chunk_article(article, self._tokenizer, self._chunking)
             live = {c.content_hash for c in self._store.live_chunks(article.id)}
-            to_embed.update(
-                {c.content_hash: c.embed_text for c in chunks if c.content_hash not in live}
-            )
+            to_embed.update({c.content_hash: c for c in chunks if c.content_hash not in live})
             chunked.append((article, chunks))
             progress.advance()
         vectors = self._embed(to_embed, progress)
@@ -129,17 +127,24 @@ class IndexingService:
                     report.deleted.append(article_id)
             report.generation = uow.commit()
 
-    def _embed(self, texts: dict[str, str], progress: Progress) -> dict[str, Vectors]:
+    def _embed(self, chunks: dict[str, Chunk], progress: Progress) -> dict[str, Vectors]:
         """Embed outside the write lock, in slices so the progress bar moves."""
-        hashes = list(texts)
+        # Shortest first across the whole batch, not only within a slice: each model batch
+        # then pads to nearly its own length, as one call over every text would.
+        hashes = sorted(chunks, key=lambda h: chunks[h].token_count)
         progress.start("embedding", len(hashes))
         vectors: dict[str, Vectors] = {}
         for i in range(0, len(hashes), EMBED_SLICE):
-            part = hashes[i : i + EMBED_SLICE]
-            rows = self._embedder.embed([texts[h] for h in part])
-            vectors.update(zip(part, rows, strict=True))
+            part = [chunks[h] for h in hashes[i : i + EMBED_SLICE]]
+            rows = self._embedder.embed([c.embed_text for c in part], self._token_ids(part))
+            vectors.update(zip(hashes[i : i + EMBED_SLICE], rows, strict=True))
             progress.advance(len(part))
         return vectors
+
+    def _token_ids(self, chunks: list[Chunk]) -> TokenIds | None:
+        if not all(c.token_ids for c in chunks):
+            return None
+        return TokenIds(self._tokenizer.fingerprint, [c.token_ids for c in chunks])
 
 
 def _from_source(article: StoredArticle, root: str, failed_paths: set[str]) -> bool:

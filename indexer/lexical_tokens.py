@@ -41,7 +41,11 @@ def lexical_tokens(text: str) -> list[str]:
     terms: list[str] = []
     for match in _RAW.finditer(text):
         raw = match.group()
-        parts = [p for piece in _SEPARATORS.split(raw) for p in _CAMEL.split(piece) if p]
+        rest = raw[1:]
+        if raw.isalnum() and rest == rest.lower():
+            parts = [raw]  # a plain word, by far the most common case: nothing to split
+        else:
+            parts = [p for piece in _SEPARATORS.split(raw) for p in _CAMEL.split(piece) if p]
         compound = len(parts) > 1
         if compound:
             # The identifier as written, unstemmed: the exact spelling is the strongest signal.

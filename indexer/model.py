@@ -65,6 +65,9 @@ class Chunk:
     end: int
     token_count: int
     part: str | None = None
+    # The tokenizer's ids for embed_text, when the chunker made it: the embedder reuses them
+    # instead of tokenising again. Not stored, not compared.
+    token_ids: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:

@@ -12,14 +12,30 @@ import numpy.typing as npt
 Vectors = npt.NDArray[np.float32]
 
 
+@dataclass(frozen=True)
+class TokenIds:
+    """Texts already tokenised, one id list per text (special tokens excluded), with the
+    fingerprint of the tokenizer that made them: an embedder uses them only when its own
+    tokenizer has the same fingerprint, so a mismatched pair costs speed, never correctness."""
+
+    tokenizer: str
+    ids: Sequence[Sequence[int]]
+
+
 class Tokenizer(Protocol):
     """The embedding model's own tokenizer, used to measure chunks."""
 
     max_tokens: int
     """Longest input the model reads, special tokens excluded."""
 
+    fingerprint: str
+    """Names this tokenizer's vocabulary and rules (see TokenIds)."""
+
     def count(self, text: str) -> int:
         """Number of tokens the model sees for `text`, special tokens excluded."""
+
+    def encode(self, text: str) -> list[int]:
+        """The token ids the model sees for `text`, special tokens excluded."""
 
     def count_many(self, texts: Sequence[str]) -> list[int]:
         """`count` for many texts at once (faster in bulk)."""
@@ -31,8 +47,9 @@ class Embedder(Protocol):
     @property
     def dimension(self) -> int: ...
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
-        """One L2-normalised float32 row per text, in order. Slow: call outside transactions."""
+    def embed(self, texts: Sequence[str], tokens: TokenIds | None = None) -> Vectors:
+        """One L2-normalised float32 row per text, in order. Slow: call outside transactions.
+        `tokens`, when given, are `texts` tokenised already (see TokenIds)."""
 
 
 class VectorIndex(Protocol):

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from indexer.ports import Embedder, Vectors
+from indexer.ports import Embedder, TokenIds, Vectors
 
 
 class SharedVectorCache(Protocol):
@@ -52,7 +52,9 @@ class CachedQueryEmbedder:
     def dimension(self) -> int:
         return self._embedder.dimension  # read late: the model may load on first use
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
+    def embed(self, texts: Sequence[str], tokens: TokenIds | None = None) -> Vectors:
+        # Queries arrive as text: given token ids would only matter on a miss, so they are not
+        # threaded through the cache.
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         found: dict[int, Vectors] = {}

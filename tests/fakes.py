@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.ports import ChatMessage, Completion, Vectors
+from indexer.ports import ChatMessage, Completion, TokenIds, Vectors
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -17,14 +17,23 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 class FakeTokenizer:
     """One token per word or punctuation mark: close enough to WordPiece to test bounds."""
 
+    fingerprint = "fake-words"
+
     def __init__(self, max_tokens: int = 254) -> None:
         self.max_tokens = max_tokens
 
     def count(self, text: str) -> int:
         return len(_TOKEN.findall(text))
 
+    def encode(self, text: str) -> list[int]:
+        return [_word_id(token) for token in _TOKEN.findall(text)]
+
     def count_many(self, texts: Sequence[str]) -> list[int]:
         return [self.count(t) for t in texts]
+
+
+def _word_id(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=3).digest(), "little")
 
 
 class FakeEmbedder:
@@ -34,13 +43,15 @@ class FakeEmbedder:
         self.dimension = dimension
         self.name = name
         self.calls: list[list[str]] = []
+        self.tokens: list[TokenIds | None] = []
 
     @property
     def embedded(self) -> int:
         return sum(len(call) for call in self.calls)
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
+    def embed(self, texts: Sequence[str], tokens: TokenIds | None = None) -> Vectors:
         self.calls.append(list(texts))
+        self.tokens.append(tokens)
         rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in re.findall(r"\w+", text.lower()):

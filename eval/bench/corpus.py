@@ -24,7 +24,7 @@ from eval.model import DatasetError
 from indexer.chunking import ChunkingConfig, chunk_article
 from indexer.ingest import load_article_json
 from indexer.model import Article
-from indexer.ports import Embedder, Tokenizer, Vectors
+from indexer.ports import Embedder, TokenIds, Tokenizer, Vectors
 
 # Words the bundled tokenizer reads as one token each: every replica's title prefix then has
 # the same length in tokens, so its chunk boundaries match the base passage's.
@@ -210,7 +210,8 @@ class ReplicatedVectorEmbedder:
         self._cache: dict[str, Vectors] = {}
         self.embedded = 0
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
+    def embed(self, texts: Sequence[str], tokens: TokenIds | None = None) -> Vectors:
+        # Replicas differ from their base text by a marker, so their token ids are not reused.
         keys = [_MARKER.sub("", t, count=1) for t in texts]
         missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
         if missing:
@@ -220,17 +221,3 @@ class ReplicatedVectorEmbedder:
         if not keys:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.vstack([self._cache[k] for k in keys]).astype(np.float32)
-
-
-class RecordingEmbedder:
-    """Passes through, remembering the texts: the raw-throughput run embeds the same ones."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self._inner = inner
-        self.name = inner.name
-        self.dimension = inner.dimension
-        self.texts: list[str] = []
-
-    def embed(self, texts: Sequence[str]) -> Vectors:
-        self.texts.extend(texts)
-        return self._inner.embed(texts)

@@ -42,7 +42,7 @@ class BenchOptions:
     repeats: int = 3
     queries: int = 200
     clients: int = 8
-    raw_sample: int = 384
+    raw_sample: int | None = None  # None: every text the pipeline embedded
     embed_up_to: int = 20_000
     articles: int = 1000
     edits: int = 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,23 +17,34 @@ _SPECIAL_TOKENS = 2
 
 class HuggingFaceTokenizer:
     def __init__(self, model_dir: Path) -> None:
-        path = model_dir / "tokenizer.json"
-        if not path.is_file():
-            raise FootnoteError(f"no tokenizer.json in model directory {model_dir}")
-        self._tokenizer = HFTokenizer.from_file(str(path))
-        # The bundled tokenizer.json pads and truncates to 128: both would hide a chunk's length.
-        self._tokenizer.no_padding()
-        self._tokenizer.no_truncation()
+        self._tokenizer, self.fingerprint = read_tokenizer(model_dir)
         self.max_tokens = max_seq_length(model_dir) - _SPECIAL_TOKENS
 
     def count(self, text: str) -> int:
-        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+        return len(self.encode(text))
+
+    def encode(self, text: str) -> list[int]:
+        ids: list[int] = self._tokenizer.encode(text, add_special_tokens=False).ids
+        return ids
 
     def count_many(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []
         encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
         return [len(e.ids) for e in encodings]
+
+
+def read_tokenizer(model_dir: Path) -> tuple[HFTokenizer, str]:
+    """The model's tokenizer, neither padding nor truncating, and its fingerprint (a digest of
+    tokenizer.json: two adapters reading the same file make the same ids)."""
+    path = model_dir / "tokenizer.json"
+    if not path.is_file():
+        raise FootnoteError(f"no tokenizer.json in model directory {model_dir}")
+    tokenizer = HFTokenizer.from_file(str(path))
+    # The bundled tokenizer.json pads and truncates to 128: both would hide a chunk's length.
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer, hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def max_seq_length(model_dir: Path) -> int:

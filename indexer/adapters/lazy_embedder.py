@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
-from indexer.ports import Embedder, Vectors
+from indexer.ports import Embedder, TokenIds, Vectors
 
 
 class LazyEmbedder:
@@ -29,8 +29,8 @@ class LazyEmbedder:
     def dimension(self) -> int:
         return self._model().dimension
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
-        return self._model().embed(texts)
+    def embed(self, texts: Sequence[str], tokens: TokenIds | None = None) -> Vectors:
+        return self._model().embed(texts, tokens)
 
     def _model(self) -> Embedder:
         model = self._loaded

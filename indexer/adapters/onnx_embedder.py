@@ -12,11 +12,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
-from tokenizers import Encoding
-from tokenizers import Tokenizer as HFTokenizer
 
+from indexer.adapters.hf_tokenizer import read_tokenizer
 from indexer.errors import FootnoteError
-from indexer.ports import Vectors
+from indexer.ports import TokenIds, Vectors
 
 
 class OnnxEmbedder:
@@ -32,7 +31,12 @@ class OnnxEmbedder:
     ) -> None:
         self.name = name
         self._batch_size = batch_size
-        self._tokenizer = _tokenizer(tokenizer_dir, max_length)
+        self._tokenizer, self._fingerprint = read_tokenizer(tokenizer_dir)
+        # The model reads max_seq_length tokens (256), special tokens included, as
+        # sentence-transformers feeds it.
+        self._tokenizer.enable_truncation(max_length)
+        self._max_length = max_length
+        self._wrap = _special_tokens(self._tokenizer.encode("").ids)
         # Self-hosted means nothing phones home: recent ORT builds record usage events to
         # ~/.cache/Microsoft/DeveloperTools for upload unless told not to.
         ort.disable_telemetry_events()
@@ -45,44 +49,48 @@ class OnnxEmbedder:
             raise FootnoteError(f"{model_path}: the output width is not fixed ({width!r})")
         self.dimension = width
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
+    def embed(self, texts: Sequence[str], tokens: TokenIds | None = None) -> Vectors:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
-        # sentence-transformers strips its inputs; tokenising once serves sorting and batching.
-        encodings = self._tokenizer.encode_batch([t.strip() for t in texts])
+        sequences = self._given(tokens, len(texts))
+        if sequences is None:
+            # sentence-transformers strips its inputs; tokenising once serves sorting and batching.
+            sequences = [e.ids for e in self._tokenizer.encode_batch([t.strip() for t in texts])]
         # Similar lengths side by side: a batch is padded only to its own longest text.
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        order = np.argsort([len(s) for s in sequences], kind="stable")
         for start in range(0, len(order), self._batch_size):
             rows = order[start : start + self._batch_size]
-            out[rows] = self._run([encodings[i] for i in rows])
+            out[rows] = self._run([sequences[i] for i in rows])
         return out
 
-    def _run(self, batch: list[Encoding]) -> Vectors:
-        width = max(len(e.ids) for e in batch)
+    def _given(self, tokens: TokenIds | None, count: int) -> list[Sequence[int]] | None:
+        """The caller's token ids with the special tokens added, when this tokenizer made them."""
+        if tokens is None or tokens.tokenizer != self._fingerprint or self._wrap is None:
+            return None
+        if len(tokens.ids) != count:
+            raise ValueError(f"{len(tokens.ids)} token id lists for {count} texts")
+        first, last = self._wrap
+        room = self._max_length - 2
+        return [[first, *ids[:room], last] for ids in tokens.ids]
+
+    def _run(self, batch: list[Sequence[int]]) -> Vectors:
+        width = max(len(s) for s in batch)
         ids = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros_like(ids)
-        types = np.zeros_like(ids)
-        for row, encoding in enumerate(batch):
-            n = len(encoding.ids)
-            ids[row, :n] = encoding.ids
-            mask[row, :n] = encoding.attention_mask
-            types[row, :n] = encoding.type_ids
-        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        for row, sequence in enumerate(batch):
+            ids[row, : len(sequence)] = sequence
+            mask[row, : len(sequence)] = 1
+        # One sequence per input, so every token type is 0.
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         (states,) = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
         return _normalise(_mean_pool(states, mask))
 
 
-def _tokenizer(model_dir: Path, max_length: int) -> HFTokenizer:
-    path = model_dir / "tokenizer.json"
-    if not path.is_file():
-        raise FootnoteError(f"no tokenizer.json in model directory {model_dir}")
-    tokenizer = HFTokenizer.from_file(str(path))
-    # The bundled tokenizer.json pads everything to 128 and cuts at 128; the model reads
-    # max_seq_length tokens (256), special tokens included, as sentence-transformers feeds it.
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length)
-    return tokenizer
+def _special_tokens(empty: Sequence[int]) -> tuple[int, int] | None:
+    """The ids the tokenizer puts around a single text ([CLS] ... [SEP], <s> ... </s>); None
+    for any other template, and then given token ids are not used."""
+    return (empty[0], empty[1]) if len(empty) == 2 else None
 
 
 def _session_options(threads: int | None) -> ort.SessionOptions:
@@ -97,9 +105,10 @@ def _session_options(threads: int | None) -> ort.SessionOptions:
 
 
 def _mean_pool(states: npt.NDArray[np.float32], mask: npt.NDArray[np.int64]) -> Vectors:
-    weights = mask[:, :, None].astype(np.float32)
-    summed = (states * weights).sum(axis=1)
-    counts = np.clip(weights.sum(axis=1), 1e-9, None)
+    weights = mask.astype(np.float32)
+    # A batched (1 x tokens) @ (tokens x width) product per row: no padded copy of `states`.
+    summed = np.matmul(weights[:, None, :], states)[:, 0, :]
+    counts = np.clip(weights.sum(axis=1, keepdims=True), 1e-9, None)
     pooled: Vectors = (summed / counts).astype(np.float32)
     return pooled
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.ports import Vectors
+from indexer.ports import TokenIds, Vectors
 
 
 class SentenceTransformerEmbedder:
@@ -26,7 +26,8 @@ class SentenceTransformerEmbedder:
         self.dimension = int(dimension)
         self._batch_size = batch_size
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
+    def embed(self, texts: Sequence[str], tokens: TokenIds | None = None) -> Vectors:
+        # sentence-transformers tokenises inside encode(); given ids have no way in.
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self._model.encode(

@@ -15,8 +15,10 @@ from indexer.adapters.lazy_embedder import LazyEmbedder
 from indexer.adapters.onnx_embedder import OnnxEmbedder
 from indexer.adapters.onnx_export import cache_key, onnx_model
 from indexer.bootstrap import build
+from indexer.chunking import ChunkingConfig, chunk_article
 from indexer.config import DEFAULT_MODEL, Settings
-from indexer.ports import Embedder, Tokenizer
+from indexer.ingest import load_source
+from indexer.ports import Embedder, TokenIds, Tokenizer
 from search_api.app import create_app
 from tests.conftest import EXAMPLES, ROOT
 
@@ -84,6 +86,29 @@ def test_batches_sorted_by_length_come_back_in_input_order(model_dir: Path, onnx
 
     np.testing.assert_allclose(together, alone, atol=1e-5)
     assert model.embed([]).shape == (0, 384)
+
+
+def test_the_chunkers_token_ids_give_the_vectors_the_texts_give(
+    model_dir: Path, onnx_dir: Path, real_model: tuple[Embedder, Tokenizer]
+) -> None:
+    """Indexing hands the embedder the ids the chunker already made: they must be exactly
+    what the embedder would have made itself, and ids from another tokenizer are ignored."""
+    tokenizer = real_model[1]
+    articles = load_source(EXAMPLES / "articles").articles[:4]
+    chunks = [c for a in articles for c in chunk_article(a, tokenizer, ChunkingConfig())]
+    assert len(chunks) > 20 and all(len(c.token_ids) == c.token_count for c in chunks)
+    model = embedder(model_dir, onnx_dir, quantized=True)
+    texts = [c.embed_text for c in chunks]
+    ids = [c.token_ids for c in chunks]
+
+    from_text = model.embed(texts)
+    from_ids = model.embed(texts, TokenIds(tokenizer.fingerprint, ids))
+    foreign = model.embed(texts, TokenIds("another-tokenizer", [[1, 2, 3]] * len(texts)))
+
+    np.testing.assert_array_equal(from_ids, from_text)
+    np.testing.assert_array_equal(foreign, from_text)
+    with pytest.raises(ValueError, match="token id lists for"):
+        model.embed(texts, TokenIds(tokenizer.fingerprint, ids[:-1]))
 
 
 def test_a_second_load_reuses_the_exported_files(model_dir: Path, onnx_dir: Path) -> None:

@@ -73,6 +73,8 @@ def assert_chunks_are_sound(text: str, chunks: list[Chunk], config: ChunkingConf
         assert chunk.embed_text.endswith(chunk.text)
         assert chunk.anchor != ""  # a deep link to "url#" would lead nowhere
         assert chunk.token_count == tokenizer().count(chunk.embed_text) <= limit
+        # The ids the embedder reuses are the ones it would have made from the text.
+        assert list(chunk.token_ids) == tokenizer().encode(chunk.embed_text.strip())
         covered[chunk.start : chunk.end] = b"\x01" * (chunk.end - chunk.start)
     # No lost text: every non-blank character is in a chunk unless it sits on a heading line
     # (a heading travels as the chunks' heading path). Lines end as markdown-it ends them.

@@ -47,6 +47,22 @@ def test_indexing_a_folder_adds_every_article_and_commits_a_snapshot(
     assert check_index(fake_services.store, fake_services.reader).ok
 
 
+def test_the_embedder_gets_the_chunkers_token_ids_shortest_text_first(
+    fake_services: Services, fake_embedder: FakeEmbedder, source: Path, tmp_path: Path
+) -> None:
+    write_article(source, "short-note", "One line only.")
+    fake_services.indexing.sync_source(source)
+
+    tokenizer = FakeTokenizer()
+    texts = [text for call in fake_embedder.calls for text in call]
+    given = [t for t in fake_embedder.tokens]
+    assert all(t is not None and t.tokenizer == tokenizer.fingerprint for t in given)
+    ids = [list(i) for t in given if t is not None for i in t.ids]
+    assert ids == [tokenizer.encode(text.strip()) for text in texts]
+    lengths = [len(i) for i in ids]
+    assert lengths == sorted(lengths) and lengths[0] < lengths[-1]
+
+
 def test_reindexing_an_unchanged_corpus_embeds_nothing_and_commits_nothing(
     fake_services: Services, fake_embedder: FakeEmbedder, source: Path
 ) -> None:
