@@ -42,7 +42,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Where the index lives")
     model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or directory")
     model_dir: Path | None = Field(None, description="Directory of the model; default: bundled")
-    embed_batch_size: int = Field(32, ge=1, le=1024)
+    embed_batch_size: int = Field(32, ge=1, le=1024, description="Most texts per embedding batch")
+    embed_batch_tokens: int = Field(
+        1024, ge=64, le=65536, description="ONNX: most tokens per batch, padding included"
+    )
     chunking: ChunkingSettings = Field(default_factory=lambda: ChunkingSettings())
     keep_snapshots: int = Field(3, ge=2, description="Snapshot generations kept on disk")
     batch_articles: int = Field(1000, ge=1, description="Articles per commit while indexing")

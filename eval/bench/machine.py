@@ -47,6 +47,7 @@ def describe_configuration(settings: Settings, server_env: dict[str, str]) -> di
         "embed_backend": settings.embed_backend,
         "query_backend": settings.query_runtime,
         "embed_batch_size": settings.embed_batch_size,
+        "embed_batch_tokens": settings.embed_batch_tokens,
         "chunk_tokens": settings.chunking.chunk_tokens,
         "overlap_tokens": settings.chunking.overlap_tokens,
         "batch_articles": settings.batch_articles,
