@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
 
 from indexer.errors import CorruptSnapshot
 from indexer.lexical_tokens import lexical_tokens
@@ -39,6 +43,53 @@ else:
     bm25s = _bm25s_without_numba()
 
 
+class _WholeArrayBM25(bm25s.BM25):  # type: ignore[misc]  # bm25s ships no type hints
+    """bm25s, with the index built by whole-array operations instead of its per-document
+    Python loop (bm25s documents build_index_from_ids as the method to override for that).
+    Same Lucene formula, same score matrix (tested against bm25s's own build): at 100k chunks
+    a commit no longer spends seconds counting terms one document at a time."""
+
+    def build_index_from_ids(
+        self,
+        unique_token_ids: list[int],
+        corpus_token_ids: list[list[int]],
+        show_progress: bool = True,
+        leave_progress: bool = False,
+    ) -> dict[str, Any]:
+        if (self.method, self.idf_method) != ("lucene", "lucene"):
+            return super().build_index_from_ids(  # type: ignore[no-any-return]
+                unique_token_ids, corpus_token_ids, show_progress, leave_progress
+            )
+        self.nonoccurrence_array = None  # only BM25L and BM25+ use one; retrieval reads it
+        docs, vocab = len(corpus_token_ids), len(unique_token_ids)
+        lengths = np.fromiter(map(len, corpus_token_ids), dtype=np.int64, count=docs)
+        terms = np.fromiter(
+            itertools.chain.from_iterable(corpus_token_ids), dtype=np.int64, count=lengths.sum()
+        )
+        # One key per (document, term) occurrence; sorted, equal keys sit together and their
+        # run lengths are the term frequencies. Documents come in order, so the sort is cheap.
+        keys = np.repeat(np.arange(docs, dtype=np.int64), lengths) * vocab + terms
+        keys.sort(kind="stable")
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
+        pairs = keys[starts]
+        tf = np.diff(np.r_[starts, len(keys)]).astype(np.float64)
+        doc, term = pairs // vocab, pairs % vocab
+        frequency = np.bincount(term, minlength=vocab)  # documents per term
+        idf = np.log1p((docs - frequency + 0.5) / (frequency + 0.5)).astype(self.dtype)
+        length = lengths[doc] / lengths.mean()
+        scores = idf[term] * (tf / (self.k1 * ((1 - self.b) + self.b * length) + tf))
+        indptr = np.r_[0, np.cumsum(np.bincount(doc, minlength=docs))]
+        matrix = sp.csr_matrix(
+            (scores.astype(self.dtype), term, indptr), shape=(docs, vocab)
+        ).tocsc()
+        return {
+            "data": matrix.data,
+            "indices": matrix.indices,
+            "indptr": matrix.indptr,
+            "num_docs": docs,
+        }
+
+
 class Bm25LexicalIndex:
     def __init__(self, retriever: bm25s.BM25 | None, ids: list[int]) -> None:
         self._retriever = retriever
@@ -59,7 +110,7 @@ class Bm25LexicalIndex:
             [vocab.setdefault(term, len(vocab)) for term in (terms.split() or ["\u2205"])]
             for _, terms in docs
         ]
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever = _WholeArrayBM25(k1=1.2, b=0.75)
         corpus = bm25s.tokenization.Tokenized(ids=term_ids, vocab=vocab)
         retriever.index(corpus, show_progress=False)
         return cls(retriever, [chunk_id for chunk_id, _ in docs])

@@ -4,13 +4,15 @@ importing it leaves numba unloaded."""
 from __future__ import annotations
 
 import importlib.util
+import random
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from indexer.adapters.bm25 import Bm25LexicalIndex, bm25s
+from indexer.adapters.bm25 import Bm25LexicalIndex, _WholeArrayBM25, bm25s
 from indexer.lexical_tokens import keyword_terms
 
 TEXTS = [
@@ -42,6 +44,29 @@ def test_building_from_term_ids_scores_as_bm25s_does_from_the_strings() -> None:
         assert [i for i, _ in found] == [i for i, _ in expected]
         assert [s for _, s in found] == pytest.approx([s for _, s in expected])
     assert built.ids() == {10, 11, 12, 13, 99}
+
+
+def test_the_whole_array_build_makes_bm25s_own_score_matrix() -> None:
+    """Many documents, repeated terms, rare and common ones, an empty document: the score
+    matrix equals the one bm25s's per-document loop builds."""
+    rng = random.Random(7)
+    vocab = [f"t{n}" for n in range(300)]
+    docs = [
+        [vocab[min(int(rng.expovariate(0.03)), 299)] for _ in range(rng.randint(0, 60))]
+        for _ in range(500)
+    ]
+    vocab_ids = {term: n for n, term in enumerate(vocab)}
+    ids = [[vocab_ids[t] for t in doc] for doc in docs]
+    fast, reference = _WholeArrayBM25(k1=1.2, b=0.75), bm25s.BM25(k1=1.2, b=0.75)
+
+    mine = fast.build_index_from_ids(list(range(300)), ids, show_progress=False)
+    theirs = reference.build_index_from_ids(list(range(300)), ids, show_progress=False)
+
+    assert mine["num_docs"] == theirs["num_docs"] == 500
+    np.testing.assert_array_equal(mine["indptr"], theirs["indptr"])
+    np.testing.assert_array_equal(mine["indices"], theirs["indices"])
+    assert mine["data"].dtype == theirs["data"].dtype
+    np.testing.assert_allclose(mine["data"], theirs["data"], rtol=1e-6)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="numba is not installed")
