@@ -135,9 +135,10 @@ class IndexingService:
         progress.start("embedding", len(hashes))
         vectors: dict[str, Vectors] = {}
         for i in range(0, len(hashes), EMBED_SLICE):
-            part = [chunks[h] for h in hashes[i : i + EMBED_SLICE]]
+            keys = hashes[i : i + EMBED_SLICE]
+            part = [chunks[h] for h in keys]
             rows = self._embedder.embed([c.embed_text for c in part], self._token_ids(part))
-            vectors.update(zip(hashes[i : i + EMBED_SLICE], rows, strict=True))
+            vectors.update(zip(keys, rows, strict=True))
             progress.advance(len(part))
         return vectors
 
