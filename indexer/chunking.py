@@ -7,6 +7,7 @@ measured with the embedding model's own tokenizer so the model never truncates o
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from indexer.errors import InvalidArticle
 from indexer.ingest.fields import unicode_problem
 from indexer.markdown_blocks import Block, Section, parse_sections
 from indexer.model import Article, Chunk
-from indexer.ports import Tokenizer
+from indexer.ports import Tokenizer, TokenSpans
 
 # A sentence ends at . ! or ? followed by space and something that can start a sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[`*A-Z0-9])")
@@ -53,14 +54,81 @@ def chunk_article(article: Article, tokenizer: Tokenizer, config: ChunkingConfig
             reason, line = problem
             raise InvalidArticle(f"{article.source_path}: {field} line {line}: {reason}")
     limit = min(config.chunk_tokens, tokenizer.max_tokens)
+    text = _TextTokens(article.text, tokenizer)
     chunks: list[Chunk] = []
     for section in parse_sections(article.text):
         prefix = _prefix(article.title, section.heading_path, tokenizer, limit)
-        budget = limit - tokenizer.count(prefix)
-        units = _units(article.text, section.blocks, tokenizer, budget)
+        head = _Prefix(prefix, tokenizer.encode(prefix))
+        budget = limit - len(head.ids)
+        units = _units(section.blocks, text, budget)
         for group in _pack(units, budget, config.overlap_tokens):
-            chunks.extend(_fit(article, section, prefix, group, tokenizer, limit, len(chunks)))
+            chunks.extend(_fit(article, section, head, group, text, limit, len(chunks)))
     return chunks
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    text: str
+    ids: list[int]
+
+
+class _TextTokens:
+    """Token counts and ids of slices of one article's text.
+
+    With a tokenizer that splits text into words before it tokenises each word (BERT's, see
+    `Tokenizer.encode_spans`), the text is tokenised once and a slice that starts and ends
+    between words takes its share of those tokens; any other slice is tokenised on its own.
+    Both give the same ids. Tokenising once instead of per sentence and again per chunk took
+    chunking 4,082 SciFact abstracts from 6.3 s to 2.9 s.
+    """
+
+    def __init__(self, text: str, tokenizer: Tokenizer) -> None:
+        self.text = text
+        self.tokenizer = tokenizer
+        self._spans: TokenSpans | None = tokenizer.encode_spans(text)
+
+    def count_many(self, slices: Sequence[tuple[int, int]]) -> list[int]:
+        counts = [self._count(start, end) for start, end in slices]
+        alone = [i for i, count in enumerate(counts) if count is None]
+        measured = self.tokenizer.count_many([self.text[slice(*slices[i])] for i in alone])
+        for i, count in zip(alone, measured, strict=True):
+            counts[i] = count
+        return [c or 0 for c in counts]
+
+    def chunk_ids(self, prefix: _Prefix, start: int, end: int) -> list[int]:
+        """The ids of the prefix and the slice, joined and stripped as the embedder reads them."""
+        found = self._range(start, end)
+        if found is None or self._spans is None:
+            return self.tokenizer.encode((prefix.text + self.text[start:end]).strip())
+        # The prefix ends in a line break, so its words never run into the slice's.
+        return [*prefix.ids, *self._spans.ids[found[0] : found[1]]]
+
+    def _count(self, start: int, end: int) -> int | None:
+        found = self._range(start, end)
+        return None if found is None else found[1] - found[0]
+
+    def _range(self, start: int, end: int) -> tuple[int, int] | None:
+        """Token positions [first, stop) of the slice; None when the slice starts or ends
+        inside a word (or the tokenizer does not split words first)."""
+        spans = self._spans
+        if spans is None:
+            return None
+        first = bisect_left(spans.starts, start)
+        stop = bisect_left(spans.starts, end)
+        if not (self._between_words(first, start) and self._between_words(stop, end)):
+            return None
+        return first, stop
+
+    def _between_words(self, token: int, offset: int) -> bool:
+        """Whether `offset`, where `token` is the first token at or after it, falls between
+        two words: the token before ends by then and belongs to another word. A word cut in
+        two tokenises differently alone (its second half loses the "##" of a continuation)."""
+        spans = self._spans
+        assert spans is not None
+        if token == 0 or token == len(spans.ids):
+            return token == 0 or spans.ends[token - 1] <= offset
+        before = token - 1
+        return spans.ends[before] <= offset and spans.words[before] != spans.words[token]
 
 
 def _prefix(title: str, path: tuple[str, ...], tokenizer: Tokenizer, limit: int) -> str:
@@ -72,7 +140,8 @@ def _prefix(title: str, path: tuple[str, ...], tokenizer: Tokenizer, limit: int)
     return " ".join(words) + "\n"
 
 
-def _units(text: str, blocks: Sequence[Block], tokenizer: Tokenizer, budget: int) -> list[_Unit]:
+def _units(blocks: Sequence[Block], measure: _TextTokens, budget: int) -> list[_Unit]:
+    text, tokenizer = measure.text, measure.tokenizer
     spans: list[tuple[int, int, bool]] = []
     for block in blocks:
         if block.kind == "atomic":
@@ -81,7 +150,7 @@ def _units(text: str, blocks: Sequence[Block], tokenizer: Tokenizer, budget: int
             spans.extend((start, end, False) for start, end in block.items)
         else:
             spans.extend((s, e, False) for s, e in _sentences(text, block.start, block.end))
-    counts = tokenizer.count_many([text[s:e] for s, e, _ in spans])
+    counts = measure.count_many([(s, e) for s, e, _ in spans])
     units: list[_Unit] = []
     for (start, end, atomic), tokens in zip(spans, counts, strict=True):
         if tokens <= budget:
@@ -188,9 +257,9 @@ def _tail(units: list[_Unit], overlap: int, room: int) -> list[_Unit]:
 def _fit(
     article: Article,
     section: Section,
-    prefix: str,
+    prefix: _Prefix,
     group: list[_Unit],
-    tokenizer: Tokenizer,
+    text: _TextTokens,
     limit: int,
     ordinal: int,
 ) -> list[Chunk]:
@@ -198,16 +267,14 @@ def _fit(
     joined text tokenises longer than its parts did."""
     start, end = group[0].start, group[-1].end
     body = article.text[start:end]
-    embed_text = prefix + body
+    embed_text = prefix.text + body
     # Stripped, as the embedder reads it; these ids go to the embedder with the chunk.
-    ids = tokenizer.encode(embed_text.strip())
+    ids = text.chunk_ids(prefix, start, end)
     tokens = len(ids)
     if tokens > limit and len(group) > 1:
         middle = len(group) // 2
-        first = _fit(article, section, prefix, group[:middle], tokenizer, limit, ordinal)
-        rest = _fit(
-            article, section, prefix, group[middle:], tokenizer, limit, ordinal + len(first)
-        )
+        first = _fit(article, section, prefix, group[:middle], text, limit, ordinal)
+        rest = _fit(article, section, prefix, group[middle:], text, limit, ordinal + len(first))
         return first + rest
     if tokens > limit:
         # One unbreakable run (a giant token-dense word): cut it by characters until it fits.
@@ -215,8 +282,8 @@ def _fit(
         middle = _cut_point(article.text, only.start, only.end)
         halves = [_Unit(only.start, middle, 0, only.atomic, only.part)]
         halves.append(_Unit(middle, only.end, 0, only.atomic, only.part))
-        first = _fit(article, section, prefix, halves[:1], tokenizer, limit, ordinal)
-        rest = _fit(article, section, prefix, halves[1:], tokenizer, limit, ordinal + len(first))
+        first = _fit(article, section, prefix, halves[:1], text, limit, ordinal)
+        rest = _fit(article, section, prefix, halves[1:], text, limit, ordinal + len(first))
         return first + rest
     return [
         Chunk(

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     model_dir: Path | None = Field(None, description="Directory of the model; default: bundled")
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Most texts per embedding batch")
     embed_batch_tokens: int = Field(
-        1024, ge=64, le=65536, description="ONNX: most tokens per batch, padding included"
+        512, ge=64, le=65536, description="ONNX: most tokens per batch, padding included"
     )
     chunking: ChunkingSettings = Field(default_factory=lambda: ChunkingSettings())
     keep_snapshots: int = Field(3, ge=2, description="Snapshot generations kept on disk")
@@ -58,8 +58,8 @@ class Settings(BaseSettings):
     torch_threads: int | None = Field(None, ge=1, description="CPU threads for embedding")
 
     # Speed (see `footnote bench`).
-    # int8 is the default on the evidence of the retrieval eval: SciFact nDCG@10 dense 0.6588
-    # and hybrid 0.7309 against fp32's 0.6591 and 0.7296, at about 1.7x the throughput.
+    # int8 is the default on the evidence of the retrieval eval: SciFact nDCG@10 dense 0.6603
+    # and hybrid 0.7287 against fp32's 0.6591 and 0.7296, at about 2.5x the throughput.
     embed_backend: Literal["onnx", "torch", "onnx-int8"] = Field(
         "onnx-int8",
         description="Embedding runtime: ONNX Runtime int8 or fp32, or sentence-transformers",

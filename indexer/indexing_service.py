@@ -14,7 +14,9 @@ from indexer.model import Article, Chunk, IndexReport
 from indexer.ports import Embedder, NoProgress, Progress, TokenIds, Tokenizer, Vectors
 from indexer.unit_of_work import IndexUnitOfWork
 
-EMBED_SLICE = 128
+# Chunks per embedder call: the progress bar moves per slice, and an embedder spreading a call's
+# batches over threads leaves one idle at the end of each, so slices are not tiny.
+EMBED_SLICE = 512
 
 
 class IndexingService:

@@ -19,6 +19,9 @@ _CUSTOM_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
 _ATOMIC = {"fence", "code_block", "table_open"}
 _LISTS = {"bullet_list_open", "ordered_list_open"}
 _LINE_END = re.compile(r"\r\n?|\n")
+# One parser for every call (building one costs as much as parsing an abstract), reading
+# blocks only: the inline pass, half the work, would only split text that is used whole.
+_PARSER = MarkdownIt("commonmark").enable("table").disable("inline")
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,7 @@ def parse_sections(text: str) -> list[Section]:
     Every non-blank line outside a heading lands in some block: lines the parser keeps no
     token for (link reference definitions) become prose, so no text goes unindexed.
     """
-    parser = MarkdownIt("commonmark").enable("table")
-    tokens = parser.parse(text)
+    tokens = _PARSER.parse(text)
     line_starts = _line_starts(text)
 
     def offsets(first: int, last: int) -> tuple[int, int]:

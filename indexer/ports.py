@@ -22,6 +22,17 @@ class TokenIds:
     ids: Sequence[Sequence[int]]
 
 
+@dataclass(frozen=True)
+class TokenSpans:
+    """Token ids of one text, where each token starts and ends in it (characters), and the
+    word each belongs to (a word-piece tokenizer cuts one word into several tokens)."""
+
+    ids: Sequence[int]
+    starts: Sequence[int]
+    ends: Sequence[int]
+    words: Sequence[int | None]
+
+
 class Tokenizer(Protocol):
     """The embedding model's own tokenizer, used to measure chunks."""
 
@@ -39,6 +50,11 @@ class Tokenizer(Protocol):
 
     def count_many(self, texts: Sequence[str]) -> list[int]:
         """`count` for many texts at once (faster in bulk)."""
+
+    def encode_spans(self, text: str) -> TokenSpans | None:
+        """`encode(text)` with each token's character span, when this tokenizer splits the
+        text into words first and each word on its own, so that the tokens of a slice of
+        `text` that starts and ends between words are a slice of these; otherwise None."""
 
 
 class Embedder(Protocol):

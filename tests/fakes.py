@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.ports import ChatMessage, Completion, TokenIds, Vectors
+from indexer.ports import ChatMessage, Completion, TokenIds, TokenSpans, Vectors
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -19,8 +19,9 @@ class FakeTokenizer:
 
     fingerprint = "fake-words"
 
-    def __init__(self, max_tokens: int = 254) -> None:
+    def __init__(self, max_tokens: int = 254, *, spans: bool = True) -> None:
         self.max_tokens = max_tokens
+        self._spans = spans
 
     def count(self, text: str) -> int:
         return len(_TOKEN.findall(text))
@@ -30,6 +31,16 @@ class FakeTokenizer:
 
     def count_many(self, texts: Sequence[str]) -> list[int]:
         return [self.count(t) for t in texts]
+
+    def encode_spans(self, text: str) -> TokenSpans | None:
+        """Words are tokenised alone, as BERT's are; `spans=False` makes the chunker
+        tokenise every slice on its own instead."""
+        if not self._spans:
+            return None
+        found = list(_TOKEN.finditer(text))
+        ids = [_word_id(m.group()) for m in found]
+        starts, ends = [m.start() for m in found], [m.end() for m in found]
+        return TokenSpans(ids, starts, ends, list(range(len(found))))
 
 
 def _word_id(word: str) -> int:

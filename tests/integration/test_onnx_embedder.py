@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from indexer.adapters.hf_tokenizer import HuggingFaceTokenizer
 from indexer.adapters.lazy_embedder import LazyEmbedder
-from indexer.adapters.onnx_embedder import OnnxEmbedder
+from indexer.adapters.onnx_embedder import OnnxEmbedder, length_batches
 from indexer.adapters.onnx_export import cache_key, onnx_model
 from indexer.bootstrap import build
 from indexer.chunking import ChunkingConfig, chunk_article
@@ -86,6 +86,25 @@ def test_batches_sorted_by_length_come_back_in_input_order(model_dir: Path, onnx
 
     np.testing.assert_allclose(together, alone, atol=1e-5)
     assert model.embed([]).shape == (0, 384)
+
+
+def test_batches_spread_over_threads_give_the_vectors_one_thread_gives(
+    model_dir: Path, onnx_dir: Path, real_model: tuple[Embedder, Tokenizer]
+) -> None:
+    """Two threads each run whole batches on a session of their own; every vector must still
+    land in its text's row, as when one thread runs the batches in turn."""
+    texts = varied_texts(real_model[1])
+    path = onnx_model(model_dir, onnx_dir, DEFAULT_MODEL)
+
+    def run(threads: int) -> np.ndarray:
+        model = OnnxEmbedder(
+            path, model_dir, DEFAULT_MODEL, max_length=256, batch_size=2, threads=threads
+        )
+        return model.embed(texts)
+
+    lengths = [len(real_model[1].encode(t)) for t in texts]
+    assert len(length_batches(lengths, 2, 512)) > 4  # the threads share many batches
+    np.testing.assert_allclose(run(2), run(1), atol=1e-5)
 
 
 def test_the_chunkers_token_ids_give_the_vectors_the_texts_give(

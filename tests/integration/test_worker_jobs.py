@@ -145,21 +145,28 @@ def test_an_editor_reindexes_upserts_and_deletes_through_the_worker(stack: Stack
     assert client.get("/articles/quasar-notes").status_code == 404
 
 
-def reindex_under_way(stack: Stack, done: int) -> str:
-    """Start a re-index and return its job id once it has made `done` steps of progress."""
+def reindex_under_way(stack: Stack) -> str:
+    """Start a re-index and return its job id once a worker is at work on it (its progress
+    has a total): chunking, embedding or committing, but not done."""
     job_id = str(stack.client.post("/admin/reindex", headers=EDITOR).json()["job_id"])
     deadline = time.monotonic() + 120
-    while stack.client.get(f"/jobs/{job_id}").json()["done"] < done:
+    while True:
+        job = stack.client.get(f"/jobs/{job_id}").json()
+        assert job["state"] in ("queued", "running"), job
+        if job["state"] == "running" and job["total"] > 0:
+            return job_id
         assert time.monotonic() < deadline, stack.log.read_text()[-3000:]
-        time.sleep(0.1)
-    return job_id
+        time.sleep(0.05)
 
 
 def test_a_worker_process_killed_mid_reindex_leaves_a_consistent_index_and_the_job_completes(
     stack: Stack,
 ) -> None:
     client = stack.client
-    job_id = reindex_under_way(stack, done=5)
+    # The whole sample, so that the re-index lasts seconds and the kill lands inside it.
+    for path in (EXAMPLES / "articles").glob("*.md"):
+        shutil.copy(path, stack.settings.source_dir / path.name)
+    job_id = reindex_under_way(stack)
     children = subprocess.run(
         ["pgrep", "-P", str(stack.worker.pid)], capture_output=True, text=True
     ).stdout.split()
@@ -180,7 +187,7 @@ def test_a_whole_worker_killed_mid_reindex_and_started_again_ends_with_a_consist
     stack: Stack,
 ) -> None:
     client = stack.client
-    reindex_under_way(stack, done=3)
+    reindex_under_way(stack)
     os.killpg(stack.worker.pid, signal.SIGKILL)
     stack.worker.wait()
     files = open_index(stack.settings)

@@ -120,3 +120,27 @@ def test_an_empty_body_gives_no_chunks() -> None:
 
 def test_github_anchors_drop_punctuation_and_join_words_with_dashes() -> None:
     assert github_anchor("Why `acks_late` matters?") == "why-acks_late-matters"
+
+
+def test_slices_that_cut_a_word_are_tokenised_alone_not_sliced() -> None:
+    """Sliced from the article's tokens only between words: "lo world" is two tokens alone,
+    and slicing would give one (the token "hello" straddles where it starts)."""
+    from indexer.chunking import _Prefix, _TextTokens
+
+    tokenizer = FakeTokenizer()
+    tokens = _TextTokens("hello world, again", tokenizer)
+
+    assert tokens.count_many([(3, 11), (0, 5), (6, 18), (0, 18), (5, 6)]) == [2, 1, 3, 4, 0]
+    prefix = _Prefix("T\n", tokenizer.encode("T\n"))
+    assert tokens.chunk_ids(prefix, 3, 11) == tokenizer.encode("T\nlo world")
+    assert tokens.chunk_ids(prefix, 6, 18) == tokenizer.encode("T\nworld, again")
+
+
+def test_chunks_are_the_same_whether_the_tokenizer_offers_spans_or_not() -> None:
+    code = "code line\n" * 90
+    text = f"Intro {prose(40)}\n\n## First part\n\n{prose(300)}\n\n```\n{code}```\n"
+    for config in (ChunkingConfig(), ChunkingConfig(64, 8)):
+        sliced = chunk_article(article(text), FakeTokenizer(), config)
+        alone = chunk_article(article(text), FakeTokenizer(spans=False), config)
+        assert len(sliced) > 3
+        assert sliced == alone
