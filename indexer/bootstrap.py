@@ -267,10 +267,8 @@ def _onnx_embedder(settings: Settings, model_dir: Path, quantized: bool) -> Embe
         max_length=max_seq_length(model_dir),
         batch_size=settings.embed_batch_size,
         batch_tokens=settings.embed_batch_tokens,
-        # Unset: one thread per core, even under `footnote serve` (whose OMP_NUM_THREADS=1
-        # ORT ignores). Measured on a busy 2-core box, interleaved: one query p50 26 vs 29 ms
-        # (1 vs 2 threads, a wash), two concurrent queries p50 52 vs 40 ms (2 wins). Without
-        # spinning (see OnnxEmbedder), idle ORT threads cost the other processes nothing.
+        # Batches run at once when many texts are embedded; unset: one per core. A single
+        # batch (a query) always runs on the calling thread alone.
         threads=settings.torch_threads,
     )
 
