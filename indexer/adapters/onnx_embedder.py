@@ -35,7 +35,7 @@ class OnnxEmbedder:
         self.name = name
         self._batch_size = batch_size
         self._batch_tokens = batch_tokens
-        self._lanes = threads or len(os.sched_getaffinity(0))
+        self._lanes = threads or _usable_cores()
         self._tokenizer, self._fingerprint = read_tokenizer(tokenizer_dir)
         # The model reads max_seq_length tokens (256), special tokens included, as
         # sentence-transformers feeds it.
@@ -121,6 +121,14 @@ def length_batches(lengths: Sequence[int], max_texts: int, max_tokens: int) -> l
     if current:
         batches.append(current)
     return batches
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (a container or `taskset` may allow fewer than the
+    machine has); where the platform cannot say (macOS), every core."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def _special_tokens(empty: Sequence[int]) -> tuple[int, int] | None:
