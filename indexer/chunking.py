@@ -88,12 +88,11 @@ class _TextTokens:
         self._spans: TokenSpans | None = tokenizer.encode_spans(text)
 
     def count_many(self, slices: Sequence[tuple[int, int]]) -> list[int]:
-        counts = [self._count(start, end) for start, end in slices]
-        alone = [i for i, count in enumerate(counts) if count is None]
-        measured = self.tokenizer.count_many([self.text[slice(*slices[i])] for i in alone])
-        for i, count in zip(alone, measured, strict=True):
-            counts[i] = count
-        return [c or 0 for c in counts]
+        found = [self._range(start, end) for start, end in slices]
+        pairs = zip(slices, found, strict=True)
+        alone = [self.text[start:end] for (start, end), f in pairs if f is None]
+        measured = iter(self.tokenizer.count_many(alone))
+        return [next(measured) if f is None else f[1] - f[0] for f in found]
 
     def chunk_ids(self, prefix: _Prefix, start: int, end: int) -> list[int]:
         """The ids of the prefix and the slice, joined and stripped as the embedder reads them."""
@@ -102,10 +101,6 @@ class _TextTokens:
             return self.tokenizer.encode((prefix.text + self.text[start:end]).strip())
         # The prefix ends in a line break, so its words never run into the slice's.
         return [*prefix.ids, *self._spans.ids[found[0] : found[1]]]
-
-    def _count(self, start: int, end: int) -> int | None:
-        found = self._range(start, end)
-        return None if found is None else found[1] - found[0]
 
     def _range(self, start: int, end: int) -> tuple[int, int] | None:
         """Token positions [first, stop) of the slice; None when the slice starts or ends
@@ -125,10 +120,12 @@ class _TextTokens:
         two tokenises differently alone (its second half loses the "##" of a continuation)."""
         spans = self._spans
         assert spans is not None
-        if token == 0 or token == len(spans.ids):
-            return token == 0 or spans.ends[token - 1] <= offset
+        if token == 0:
+            return True
         before = token - 1
-        return spans.ends[before] <= offset and spans.words[before] != spans.words[token]
+        if spans.ends[before] > offset:
+            return False
+        return token == len(spans.ids) or spans.words[before] != spans.words[token]
 
 
 def _prefix(title: str, path: tuple[str, ...], tokenizer: Tokenizer, limit: int) -> str:

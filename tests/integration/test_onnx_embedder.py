@@ -91,7 +91,7 @@ def test_batches_sorted_by_length_come_back_in_input_order(model_dir: Path, onnx
 def test_batches_spread_over_threads_give_the_vectors_one_thread_gives(
     model_dir: Path, onnx_dir: Path, real_model: tuple[Embedder, Tokenizer]
 ) -> None:
-    """Two threads each run whole batches on a session of their own; every vector must still
+    """Two threads run whole batches side by side on the one session; every vector must still
     land in its text's row, as when one thread runs the batches in turn."""
     texts = varied_texts(real_model[1])
     path = onnx_model(model_dir, onnx_dir, DEFAULT_MODEL)
