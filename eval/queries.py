@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from eval.model import ModeRun, QuerySet
 from indexer.errors import InvalidQuery
 from indexer.ports import Progress
-from indexer.services import SearchPage, SearchService
+from indexer.search.search_service import SearchPage, SearchService
 
 PAGE_K = 10
 """Articles on a reader's first page: the top 10 scored are exactly what a reader sees."""

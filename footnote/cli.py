@@ -21,7 +21,7 @@ from indexer.config import Settings
 from indexer.errors import FootnoteError, InvalidQuery
 
 if TYPE_CHECKING:
-    from indexer.services import SearchPage
+    from indexer.search.search_service import SearchPage
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -227,7 +227,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     import uvicorn
 
-    from indexer.log_setup import logging_config
+    from indexer.bootstrap.log_setup import logging_config
 
     # Worker processes build their own Settings from the environment: hand the choice on.
     os.environ["FOOTNOTE_DATA_DIR"] = str(settings.data_dir)
@@ -338,7 +338,7 @@ def _reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.bootstrap import open_index
-    from indexer.consistency import check_index
+    from indexer.index.consistency import check_index
 
     files = open_index(settings)
     report = check_index(files.store, files.reader)

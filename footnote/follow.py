@@ -6,8 +6,8 @@ import sys
 import time
 
 from footnote.progress import RichProgress
-from indexer.job_service import JobService
-from indexer.jobs import Job
+from indexer.jobs.job_service import JobService
+from indexer.jobs.records import Job
 
 # Long enough for a worker to pick a job up; then the likely cause is that none is running.
 NO_WORKER_HINT_AFTER_S = 15.0

@@ -1,4 +1,5 @@
-"""The errors the core raises on purpose. Entry points map these, and only these, to responses."""
+"""The one error tree: what the core raises on purpose. Entry points map these, and only
+these, to responses (HTTP: `search_api/errors.py`; tasks: transient ones are retried)."""
 
 
 class FootnoteError(Exception):
@@ -39,3 +40,37 @@ class CorruptSnapshot(FootnoteError):
 
 class IndexNotReady(TransientError):
     """No snapshot has been committed yet."""
+
+
+class ConcurrentEdit(TransientError):
+    """The article changed between embedding and committing; embedding again will do."""
+
+
+# --- language models: LLMUnavailable and LLMTimeout are transient, the rest permanent ---
+
+
+class LLMUnavailable(TransientError):
+    """The language model could not be reached or was overloaded (connection, HTTP 429, 5xx)."""
+
+
+class LLMTimeout(LLMUnavailable):
+    """The language model did not answer within the configured time."""
+
+
+class LLMRejected(FootnoteError):
+    """The provider refused the request for good: bad credentials, unknown model, bad request."""
+
+
+class LLMBadOutput(FootnoteError):
+    """The reply was unusable: empty, not text, or not in the expected format."""
+
+
+# --- jobs ---
+
+
+class JobCancelled(FootnoteError):
+    """Raised inside a running job when a client cancelled it."""
+
+
+class JobsUnavailable(TransientError):
+    """The job store or the queue cannot be reached: no job can be accepted right now."""

@@ -16,7 +16,7 @@ from starlette.middleware.cors import CORSMiddleware
 from indexer.bootstrap import Services
 from indexer.config import Settings
 from indexer.errors import FootnoteError
-from indexer.job_service import JobService
+from indexer.jobs.job_service import JobService
 from search_api.errors import install_error_handlers
 from search_api.metrics import LatencyMiddleware, Metrics
 from search_api.rate_limit import RateLimitMiddleware, RateLimits
@@ -113,7 +113,7 @@ def _warm_up(services: Services) -> None:
 def __getattr__(name: str) -> FastAPI:
     # `uvicorn search_api.app:app` builds the app lazily, so importing this module stays cheap.
     if name == "app":
-        from indexer.log_setup import configure_logging
+        from indexer.bootstrap.log_setup import configure_logging
 
         settings = Settings()
         configure_logging(settings.log_format)

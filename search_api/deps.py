@@ -10,7 +10,7 @@ from anyio import CapacityLimiter
 from fastapi import Depends, Request
 
 from indexer.bootstrap import Services
-from indexer.job_service import JobService
+from indexer.jobs.job_service import JobService
 
 T = TypeVar("T")
 

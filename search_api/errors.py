@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from indexer.answering.errors import LLMBadOutput, LLMRejected, LLMUnavailable
 from indexer.errors import (
     CorruptSnapshot,
     FootnoteError,
@@ -21,6 +20,9 @@ from indexer.errors import (
     IndexNotReady,
     InvalidArticle,
     InvalidQuery,
+    LLMBadOutput,
+    LLMRejected,
+    LLMUnavailable,
     NotFound,
     TransientError,
 )

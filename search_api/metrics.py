@@ -10,7 +10,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from indexer.snapshot_reader import SnapshotReader
+from indexer.index.snapshot_reader import SnapshotReader
 from search_api.asgi import on_response_start
 
 

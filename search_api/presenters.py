@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import Response
 from pydantic import BaseModel
 
-from indexer.highlighting import QueryHighlighter, highlight_html
 from indexer.model import Article, Hit
-from indexer.services import ArticleResult, SearchPage
+from indexer.search.search_service import ArticleResult, SearchPage
+from indexer.text.highlighting import QueryHighlighter, highlight_html
 from search_api.schemas import (
     ArticleHitOut,
     ArticleOut,

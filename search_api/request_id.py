@@ -9,7 +9,7 @@ import uuid
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from indexer.log_setup import bound_request_id
+from indexer.bootstrap.log_setup import bound_request_id
 from search_api.asgi import on_response_start
 
 # The id lands in log lines and job records: only plain characters, so no one can forge lines.

@@ -9,16 +9,16 @@ from typing import Any
 from celery import Celery
 from celery.signals import setup_logging
 
+from indexer.bootstrap.log_setup import configure_logging
 from indexer.config import Settings
-from indexer.log_setup import configure_logging
-from tasks.names import TIME_LIMITS
+from indexer.jobs.kinds import JOB_KINDS
 
 log = logging.getLogger(__name__)
 
 
 def make_celery(settings: Settings) -> Celery:
     app = Celery("footnote", broker=settings.broker_url, include=["tasks.jobs"])
-    longest = max(hard for _, hard in TIME_LIMITS.values())
+    longest = max(spec.hard_limit_s for spec in JOB_KINDS.values())
     app.conf.update(
         # A task is acknowledged only when it ends, and a worker that dies mid-task gives
         # it back: work is redelivered, never lost (tasks are idempotent for this).
@@ -39,7 +39,10 @@ def make_celery(settings: Settings) -> Celery:
         worker_send_task_events=False,
         # Each worker process loads the model at start; give it time before it counts as hung.
         worker_proc_alive_timeout=120,
-        task_annotations={"*": {"max_retries": settings.task_max_retries}},
+        task_annotations={
+            spec.task: {"max_retries": _or(spec.max_retries, settings.task_max_retries)}
+            for spec in JOB_KINDS.values()
+        },
     )
     if settings.redis_url:
         # Redis redelivers unacknowledged messages after this; it must outlast any task.
@@ -51,6 +54,10 @@ def make_celery(settings: Settings) -> Celery:
             "health_check_interval": 10,
         }
     return app
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 @lru_cache(maxsize=1)

@@ -9,9 +9,9 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import task_postrun, task_prerun, worker_process_init
 
+from indexer.bootstrap.log_setup import request_id
 from indexer.errors import TransientError
-from indexer.log_setup import request_id
-from tasks.names import TASKS, TIME_LIMITS
+from indexer.jobs.kinds import JOB_KINDS, JobKind, KindSpec
 from tasks.runtime import jobs, runner
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,6 @@ class JobTask(Task):  # type: ignore[misc]
     retry_backoff = 2
     retry_backoff_max = 60
     retry_jitter = True
-    max_retries = 5
     acks_late = True
     reject_on_worker_lost = True
 
@@ -64,28 +63,20 @@ def _unbind_request_id(**_: Any) -> None:
     request_id.set(None)
 
 
-def _task(kind: str) -> Any:
-    soft, hard = TIME_LIMITS[kind]
+def _register(kind: JobKind, spec: KindSpec) -> Any:
+    """One Celery task per row of the job-kinds table, named as the row says."""
+
+    def run(self: JobTask, job_id: str) -> None:
+        runner().run(job_id)
+
+    run.__name__ = run.__qualname__ = f"run_{kind.value}_job"
     return shared_task(
-        base=JobTask, name=TASKS[kind], bind=True, soft_time_limit=soft, time_limit=hard
-    )
+        base=JobTask,
+        name=spec.task,
+        bind=True,
+        soft_time_limit=spec.soft_limit_s,
+        time_limit=spec.hard_limit_s,
+    )(run)
 
 
-@_task("ask")
-def answer_question(self: JobTask, job_id: str) -> None:
-    runner().run(job_id)
-
-
-@_task("reindex")
-def reindex_source(self: JobTask, job_id: str) -> None:
-    runner().run(job_id)
-
-
-@_task("upsert")
-def upsert_article(self: JobTask, job_id: str) -> None:
-    runner().run(job_id)
-
-
-@_task("delete")
-def delete_article(self: JobTask, job_id: str) -> None:
-    runner().run(job_id)
+TASKS = {kind: _register(kind, spec) for kind, spec in JOB_KINDS.items()}

@@ -6,8 +6,8 @@ from celery import Celery
 from kombu.exceptions import OperationalError
 
 from indexer.errors import TransientError
-from indexer.jobs import Job
-from tasks.names import QUEUES, TASKS
+from indexer.jobs.kinds import spec_of
+from indexer.jobs.records import Job
 
 
 class CeleryJobQueue:
@@ -15,11 +15,12 @@ class CeleryJobQueue:
         self._app = app
 
     def enqueue(self, job: Job) -> None:
+        spec = spec_of(job.kind)
         try:
             self._app.send_task(
-                TASKS[job.kind],
+                spec.task,
                 args=[job.id],
-                queue=QUEUES[job.kind],
+                queue=spec.queue,
                 headers={"request_id": job.request_id} if job.request_id else None,
                 retry=True,
                 retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},

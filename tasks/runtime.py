@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from indexer.bootstrap import answer_cache, build, build_jobs
+from indexer.bootstrap import build_jobs, build_runner
 from indexer.config import Settings
-from indexer.job_runner import JobRunner
-from indexer.job_service import JobService
+from indexer.jobs.job_runner import JobRunner
+from indexer.jobs.job_service import JobService
 from tasks.celery_app import get_app
 from tasks.queue import CeleryJobQueue
 
@@ -20,8 +20,7 @@ def runner() -> JobRunner:
         # The embedder's thread count, for this process only: an indexing worker must not
         # take every core from the API's searches on the same machine.
         settings = settings.model_copy(update={"torch_threads": settings.worker_threads})
-    services = build(settings)
-    return JobRunner(jobs(), services, answer_cache(settings), settings.source_dir)
+    return build_runner(settings, jobs())
 
 
 @lru_cache(maxsize=1)

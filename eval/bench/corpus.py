@@ -21,10 +21,10 @@ import numpy as np
 
 from eval.beir import article_record, read_qrels, read_queries
 from eval.model import DatasetError
-from indexer.chunking import ChunkingConfig, chunk_article
 from indexer.ingest import load_article_json
 from indexer.model import Article
 from indexer.ports import Embedder, TokenIds, Tokenizer, Vectors
+from indexer.text.chunking import ChunkingConfig, chunk_article
 
 # Words the bundled tokenizer reads as one token each: every replica's title prefix then has
 # the same length in tokens, so its chunk boundaries match the base passage's.

@@ -26,9 +26,9 @@ from eval.bench.indexing import index_corpus, raw_throughput
 from eval.bench.stack import running_stack
 from eval.bench.stats import summarize
 from indexer.bootstrap import Services, build
-from indexer.chunking import ChunkingConfig
 from indexer.config import Settings
 from indexer.ports import Embedder, Progress, Tokenizer
+from indexer.text.chunking import ChunkingConfig
 
 MODES = ("bm25", "dense", "hybrid")
 Say = Callable[[str], None]

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from indexer.errors import CorruptSnapshot
-from indexer.lexical_tokens import lexical_tokens
+from indexer.text.lexical_tokens import lexical_tokens
 
 _IDS = "chunk_ids.json"
 

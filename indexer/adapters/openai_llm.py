@@ -1,6 +1,6 @@
 """The LLM port over any OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, llama.cpp).
 
-Library errors stop here: each becomes one of ours (`indexer.answering.errors`), transient or
+Library errors stop here: each becomes one of ours (`indexer.errors`), transient or
 permanent, with the cause chained. The client never retries by itself (`max_retries=0`):
 whether to try again is the caller's decision (a Celery task retries `TransientError`).
 """
@@ -15,8 +15,7 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from indexer.answering.errors import LLMBadOutput, LLMRejected, LLMTimeout, LLMUnavailable
-from indexer.errors import FootnoteError
+from indexer.errors import FootnoteError, LLMBadOutput, LLMRejected, LLMTimeout, LLMUnavailable
 from indexer.ports import ChatMessage, Completion
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import redis
 
 from indexer.errors import TransientError
-from indexer.jobs import Job, JobEvent
+from indexer.jobs.records import Job, JobEvent
 
 # Finished jobs and their events expire: a week is plenty for clients to fetch a result.
 TTL_S = 7 * 24 * 3600

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import TransientError
-from indexer.jobs import Job, JobEvent
+from indexer.jobs.records import Job, JobEvent
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, body TEXT NOT NULL);

@@ -12,13 +12,13 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from indexer.errors import IndexBusy
 from indexer.model import Article, Chunk, Hit
+from indexer.ports import LiveChunk, StoredArticle
 
 # title, url, published, updated, author, tags
 _ArticleHead = tuple[str, str | None, date | None, date | None, str | None, tuple[str, ...]]
@@ -67,20 +67,9 @@ CREATE TABLE IF NOT EXISTS snapshots (
 """
 
 
-@dataclass(frozen=True)
-class LiveChunk:
-    id: int
-    content_hash: str
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    id: str
-    content_hash: str
-    source_path: str
-
-
 class SqliteChunkStore:
+    """The MetadataStore port on SQLite (WAL, one connection per thread)."""
+
     def __init__(self, path: Path, busy_timeout_s: float = 30.0) -> None:
         self.path = path
         self._busy_timeout_ms = int(busy_timeout_s * 1000)
@@ -162,6 +151,14 @@ class SqliteChunkStore:
         )
         return {r["id"]: StoredArticle(r["id"], r["content_hash"], r["source_path"]) for r in rows}
 
+    def stored_article(self, article_id: str) -> StoredArticle | None:
+        row = self.conn.execute(
+            "SELECT id, content_hash, source_path FROM articles "
+            "WHERE id = ? AND removed_gen IS NULL",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else StoredArticle(*row)
+
     def live_chunks(self, article_id: str) -> list[LiveChunk]:
         rows = self.conn.execute(
             "SELECT id, content_hash FROM chunks WHERE article_id = ? AND removed_gen IS NULL "
@@ -205,6 +202,13 @@ class SqliteChunkStore:
             "SELECT count(*) FROM chunks WHERE removed_gen IS NULL"
         ).fetchone()[0]
         return int(articles), int(chunks)
+
+    def orphan_chunks(self) -> int:
+        row = self.conn.execute(
+            "SELECT count(*) FROM chunks c LEFT JOIN articles a ON a.id = c.article_id "
+            "WHERE c.removed_gen IS NULL AND (a.id IS NULL OR a.removed_gen IS NOT NULL)"
+        ).fetchone()
+        return int(row[0])
 
     def chunk_articles(self, chunk_ids: Sequence[int]) -> dict[int, str]:
         """Which article each of `chunk_ids` belongs to (ids purged meanwhile are absent)."""
@@ -305,7 +309,7 @@ class SqliteChunkStore:
 
     # --- writes (inside write_transaction) ----------------------------------------------
 
-    def upsert_article(self, article: Article) -> None:
+    def put_article(self, article: Article) -> None:
         self.conn.execute(
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) "
             "ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, "
@@ -367,7 +371,7 @@ class SqliteChunkStore:
             "UPDATE chunks SET removed_gen = ? WHERE id = ?", [(generation, i) for i in ids]
         )
 
-    def remove_article(self, article_id: str, generation: int) -> None:
+    def retire_article(self, article_id: str, generation: int) -> None:
         self.conn.execute(
             "UPDATE articles SET removed_gen = ? WHERE id = ? AND removed_gen IS NULL",
             (generation, article_id),

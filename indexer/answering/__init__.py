@@ -2,4 +2,4 @@
 guarded against the abstain sentinel and prompt echoes (`guard`) with its citations checked
 (`citations`, both combined in `reply`), quoted answers without a model (`extractive`), and
 retrieval confidence with its tuned threshold (`confidence`, `calibration`).
-`indexer.answer_service.AnswerService` puts them together."""
+`indexer.answering.answer_service.AnswerService` puts them together."""

@@ -9,7 +9,7 @@
   found in one passage's title, heading and text.
 
 Measured on `examples/questions.jsonl` with the bundled model (207 answerable, 24 unanswerable
-questions; `python -m indexer.answering.calibration`), by best balanced accuracy:
+questions; `python -m eval.calibration`), by best balanced accuracy:
 
     signal                answered (answerable)   answered (unanswerable)   balanced accuracy
     dense cosine alone            77%                      17%                    0.80
@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from indexer.lexical_tokens import lexical_tokens
 from indexer.model import Hit
+from indexer.text.lexical_tokens import lexical_tokens
 
-# Tuned on the sample with all-MiniLM-L6-v2 by `python -m indexer.answering.calibration`, on
+# Tuned on the sample with all-MiniLM-L6-v2 by `python -m eval.calibration`, on
 # the int8 runtime (fp32 chose 0.546; at 0.551 it answers 91.8% / 4.2% of the sample).
 DEFAULT_ABSTAIN_BELOW = 0.551
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.lexical_tokens import lexical_tokens
 from indexer.model import Citation, Hit
 from indexer.ports import Embedder
+from indexer.text.lexical_tokens import lexical_tokens
 
 MAX_SENTENCES = 3
 MAX_EMBEDDED = 24

@@ -13,8 +13,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from indexer.errors import InvalidQuery
-from indexer.job_service import JobService
-from indexer.jobs import Job
+from indexer.jobs.job_service import JobService
+from indexer.jobs.records import Job
 from search_api.deps import JobsDep
 from search_api.schemas import AskIn, ErrorOut, JobAccepted, JobOut
 

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from indexer.markdown_blocks import section_headings
-from indexer.services import SearchFilters
+from indexer.search.search_service import SearchFilters
+from indexer.text.markdown_blocks import section_headings
 from search_api.deps import ServicesDep, in_search_thread
 from search_api.presenters import (
     PreEncoded,

@@ -10,7 +10,8 @@ import redis
 
 from indexer.adapters.redis_jobs import RedisJobStore
 from indexer.adapters.sqlite_jobs import SqliteJobStore
-from indexer.jobs import Job, JobStore
+from indexer.jobs.records import Job
+from indexer.ports import JobStore
 
 
 @pytest.fixture(params=["sqlite", "redis"])

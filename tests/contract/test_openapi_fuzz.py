@@ -24,7 +24,7 @@ from schemathesis.generation.case import Case
 from indexer.adapters.sqlite_jobs import SqliteJobStore
 from indexer.bootstrap import VectorBackend, build
 from indexer.config import Settings
-from indexer.job_service import JobService
+from indexer.jobs.job_service import JobService
 from search_api.app import create_app
 from tests.conftest import EXAMPLES
 from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex, RecordingJobQueue

@@ -86,9 +86,9 @@ def test_a_process_starting_on_a_corrupt_newest_snapshot_serves_the_newest_good_
     """In process with real FAISS, BM25 and SQLite (fake model ports): a new reader is what a
     freshly started API process has."""
     writer = fake_build(tmp_path)
-    writer.indexing.upsert_article(article("a", "alpha words"))
-    writer.indexing.upsert_article(article("b", "omega words"))
-    writer.indexing.upsert_article(article("c", "gamma words"))
+    writer.indexing.index_article(article("a", "alpha words"))
+    writer.indexing.index_article(article("b", "omega words"))
+    writer.indexing.index_article(article("c", "gamma words"))
     postings = tmp_path / "snapshots" / "00000003" / "lexical" / "data.csc.index.npy"
     damaged = bytearray(postings.read_bytes())
     damaged[-8:] = bytes(8)  # same size, different bytes

@@ -10,7 +10,7 @@ import redis
 
 from indexer.adapters.redis_jobs import RedisJobStore
 from indexer.errors import TransientError
-from indexer.jobs import Job
+from indexer.jobs.records import Job
 from tests.faults.conftest import QUESTION, RedisProcess, Stack
 
 pytestmark = pytest.mark.integration

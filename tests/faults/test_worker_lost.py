@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from indexer.adapters.sqlite_jobs import SqliteJobStore
-from indexer.errors import TransientError
-from indexer.job_service import STALE_AFTER_S, WORKER_LOST, JobService, JobsUnavailable
-from indexer.jobs import Job
+from indexer.errors import JobsUnavailable, TransientError
+from indexer.jobs.job_service import WORKER_LOST, JobService
+from indexer.jobs.kinds import JOB_KINDS, JobKind
+from indexer.jobs.records import Job
 from tests.fakes import RecordingJobQueue
 
 
@@ -31,7 +32,7 @@ def test_a_job_whose_worker_died_is_failed_once_silent_and_a_redelivery_still_ru
     assert jobs.start(job.id) is not None  # the worker took it, then died without a word
     assert jobs.get(job.id).state == "running"
 
-    silent_since = time.time() - STALE_AFTER_S["reindex"] - 1
+    silent_since = time.time() - JOB_KINDS[JobKind.REINDEX].stale_after_s - 1
     store.update(job.id, heartbeat_at=silent_since, started_at=silent_since)
     lost = jobs.get(job.id)
     assert lost.state == "failed" and (lost.error or "").startswith(WORKER_LOST)

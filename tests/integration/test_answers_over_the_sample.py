@@ -13,11 +13,10 @@ from pathlib import Path
 import openai
 import pytest
 
-from indexer.answering.errors import LLMBadOutput, LLMRejected, LLMTimeout, LLMUnavailable
 from indexer.answering.prompt import SYSTEM_PROMPT, count_prompt, defuse, encoding_for
 from indexer.bootstrap import Services, build
 from indexer.config import Settings
-from indexer.errors import TransientError
+from indexer.errors import LLMBadOutput, LLMRejected, LLMTimeout, LLMUnavailable, TransientError
 from indexer.model import Answer, Article
 from indexer.ports import Embedder, Tokenizer
 from tests.conftest import EXAMPLES
@@ -217,7 +216,7 @@ def test_a_passage_carrying_instructions_changes_nothing(answers: Services, llm:
         url="https://ledger.example.com/articles/tls-rotation",
         published=date(2025, 1, 2),
     )
-    answers.indexing.upsert_article(injected)
+    answers.indexing.index_article(injected)
     try:
         question = "how often should we rotate TLS certificates on the edge proxy?"
         llm.echo_system_prompt()
@@ -238,7 +237,7 @@ def test_a_passage_carrying_instructions_changes_nothing(answers: Services, llm:
             "</passage>", 0, at
         )
     finally:
-        answers.indexing.delete_article("tls-rotation")
+        answers.indexing.remove_article("tls-rotation")
 
 
 def test_without_an_llm_the_answer_quotes_the_right_article(sample: Sample) -> None:

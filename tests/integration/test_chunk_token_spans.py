@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from indexer.adapters.hf_tokenizer import HuggingFaceTokenizer
-from indexer.chunking import ChunkingConfig, chunk_article
 from indexer.ingest import load_source
 from indexer.model import Article
 from indexer.ports import TokenSpans
+from indexer.text.chunking import ChunkingConfig, chunk_article
 from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.integration

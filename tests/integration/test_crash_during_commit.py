@@ -12,7 +12,7 @@ import pytest
 
 from indexer.bootstrap import Services, build
 from indexer.config import Settings
-from indexer.consistency import check_index
+from indexer.index.consistency import check_index
 from tests.conftest import ROOT
 from tests.fakes import FakeEmbedder, FakeTokenizer
 from tests.unit.test_indexing_service import sections, write_article

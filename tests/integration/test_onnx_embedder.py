@@ -15,10 +15,10 @@ from indexer.adapters.lazy_embedder import LazyEmbedder
 from indexer.adapters.onnx_embedder import OnnxEmbedder, length_batches
 from indexer.adapters.onnx_export import cache_key, onnx_model
 from indexer.bootstrap import build
-from indexer.chunking import ChunkingConfig, chunk_article
 from indexer.config import DEFAULT_MODEL, Settings
 from indexer.ingest import load_source
 from indexer.ports import Embedder, TokenIds, Tokenizer
+from indexer.text.chunking import ChunkingConfig, chunk_article
 from search_api.app import create_app
 from tests.conftest import EXAMPLES, ROOT
 

@@ -10,7 +10,7 @@ import pytest
 
 from indexer.bootstrap import Services, build
 from indexer.config import Settings
-from indexer.consistency import check_index
+from indexer.index.consistency import check_index
 from indexer.ports import Embedder, Tokenizer
 from tests.conftest import EXAMPLES
 

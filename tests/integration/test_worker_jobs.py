@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from footnote.processes import spawn, stop
 from indexer.bootstrap import build, open_index
 from indexer.config import Settings
-from indexer.consistency import check_index
+from indexer.index.consistency import check_index
 from indexer.ports import Embedder, Tokenizer
 from search_api.app import create_app
 from tests.conftest import EXAMPLES, ROOT

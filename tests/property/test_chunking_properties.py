@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from indexer.adapters.hf_tokenizer import HuggingFaceTokenizer
-from indexer.chunking import ChunkingConfig, chunk_article
 from indexer.errors import InvalidArticle
-from indexer.markdown_blocks import parse_sections
 from indexer.model import Article, Chunk
+from indexer.text.chunking import ChunkingConfig, chunk_article
+from indexer.text.markdown_blocks import parse_sections
 from tests.property import PROFILE
 
 

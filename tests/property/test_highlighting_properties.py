@@ -8,8 +8,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.highlighting import QueryHighlighter, highlight_html
-from indexer.lexical_tokens import lexical_tokens
+from indexer.text.highlighting import QueryHighlighter, highlight_html
+from indexer.text.lexical_tokens import lexical_tokens
 from tests.property import PROFILE
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[_.\-/:][A-Za-z0-9]+)*|_+[A-Za-z0-9]+\w*")

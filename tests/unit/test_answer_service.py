@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from indexer.answering.errors import LLMUnavailable
 from indexer.answering.extractive import prose_sentences
 from indexer.answering.prompt import (
     SENTINEL,
@@ -16,10 +15,10 @@ from indexer.answering.prompt import (
 )
 from indexer.bootstrap import Services, VectorBackend, build
 from indexer.config import Settings
-from indexer.errors import InvalidQuery
+from indexer.errors import InvalidQuery, LLMUnavailable
 from indexer.model import Answer
 from indexer.ports import LLM
-from indexer.search_service import SearchFilters
+from indexer.search.search_service import SearchFilters
 from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex, RecordingLLM
 
 ARTICLES = {

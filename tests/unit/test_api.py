@@ -149,7 +149,7 @@ def test_readiness_follows_the_index(client: TestClient, fake_services: Services
     waiting = client.get("/readyz")
     assert waiting.status_code == 503 and waiting.headers["Retry-After"]
     assert client.get("/search", params={"q": "anything"}).status_code == 503
-    fake_services.indexing.upsert_article(
+    fake_services.indexing.index_article(
         __import__("indexer.model", fromlist=["Article"]).Article(
             id="a", title="A", text="## H\n\nwords", source_path="api"
         )

@@ -16,9 +16,9 @@ from pydantic import SecretStr
 
 from indexer.adapters.sqlite_jobs import SqliteJobStore
 from indexer.bootstrap import Services
+from indexer.bootstrap.log_setup import make_handler
 from indexer.config import Settings
-from indexer.job_service import JobService
-from indexer.log_setup import make_handler
+from indexer.jobs.job_service import JobService
 from search_api.app import create_app
 from tests.fakes import RecordingJobQueue
 from tests.unit.test_indexing_service import sections, write_article
@@ -307,7 +307,7 @@ def test_uvicorn_access_lines_are_json_with_the_request_id_and_no_token(
     import httpx
     import uvicorn
 
-    from indexer.log_setup import logging_config
+    from indexer.bootstrap.log_setup import logging_config
     from tests.services import free_port
 
     app = make_client(editor_token=SecretStr(TOKEN)).app

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from indexer.adapters.bm25 import Bm25LexicalIndex, _WholeArrayBM25, bm25s
-from indexer.lexical_tokens import keyword_terms
+from indexer.text.lexical_tokens import keyword_terms
 
 TEXTS = [
     "Vitamin D supplements and bone density in older adults",

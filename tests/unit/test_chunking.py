@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from indexer.chunking import ChunkingConfig, chunk_article
-from indexer.markdown_blocks import github_anchor
 from indexer.model import Article
+from indexer.text.chunking import ChunkingConfig, chunk_article
+from indexer.text.markdown_blocks import github_anchor
 from tests.fakes import FakeTokenizer
 
 
@@ -125,7 +125,7 @@ def test_github_anchors_drop_punctuation_and_join_words_with_dashes() -> None:
 def test_slices_that_cut_a_word_are_tokenised_alone_not_sliced() -> None:
     """Sliced from the article's tokens only between words: "lo world" is two tokens alone,
     and slicing would give one (the token "hello" straddles where it starts)."""
-    from indexer.chunking import _Prefix, _TextTokens
+    from indexer.text.chunking import _Prefix, _TextTokens
 
     tokenizer = FakeTokenizer()
     tokens = _TextTokens("hello world, again", tokenizer)

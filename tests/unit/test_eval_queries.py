@@ -11,7 +11,7 @@ from indexer.bootstrap import Services, VectorBackend, build
 from indexer.config import Settings
 from indexer.model import Hit
 from indexer.ports import NoProgress
-from indexer.services import ArticleResult, SearchPage
+from indexer.search.search_service import ArticleResult, SearchPage
 from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
 from tests.unit.test_indexing_service import sections, write_article
 

@@ -16,8 +16,8 @@ import pytest
 from indexer.adapters.faiss_index import IDS_SUFFIX, AnnConfig, FaissVectorIndex
 from indexer.bootstrap import build, open_index
 from indexer.config import Settings
-from indexer.consistency import check_index
 from indexer.errors import CorruptSnapshot
+from indexer.index.consistency import check_index
 from indexer.model import Article
 from tests.fakes import FakeEmbedder, FakeTokenizer
 
@@ -162,7 +162,7 @@ def test_a_mapped_index_answers_like_a_loaded_one_and_refuses_changes(
 def test_readers_map_snapshots_and_the_writer_does_not(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", _env_file=None)
     services = build(settings, embedder=FakeEmbedder(), tokenizer=FakeTokenizer())
-    services.indexing.upsert_article(
+    services.indexing.index_article(
         Article(id="a1", title="a1", text="## Part\n\nalpha beta", source_path="t")
     )
     served = services.reader.current().vectors
@@ -172,7 +172,7 @@ def test_readers_map_snapshots_and_the_writer_does_not(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="read-only"):
         checked.add([77], np.zeros((1, 8), np.float32))
     # The writer still commits on top of what readers have mapped.
-    services.indexing.upsert_article(
+    services.indexing.index_article(
         Article(id="a2", title="a2", text="## Part\n\ngamma delta", source_path="t")
     )
     assert {h.article_id for h in services.search.search("gamma delta", k=5).hits} >= {"a2"}
@@ -220,13 +220,13 @@ def test_the_pipeline_with_an_hnsw_index_passes_the_consistency_check(tmp_path: 
     words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi".split()
     for n in range(20):
         text = " ".join(words[(n + j) % len(words)] for j in range(6))
-        services.indexing.upsert_article(
+        services.indexing.index_article(
             Article(id=f"a{n}", title=f"a{n}", text=f"## Part\n\n{text} {n}", source_path="t")
         )
-    services.indexing.upsert_article(
+    services.indexing.index_article(
         Article(id="a3", title="a3", text="## Part\n\nrewritten omicron", source_path="t")
     )
-    services.indexing.delete_article("a4")
+    services.indexing.remove_article("a4")
     snapshot = services.reader.current()
     assert snapshot.vectors.is_approximate  # type: ignore[attr-defined]
     assert check_index(services.store, services.reader).ok

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from indexer.date_intent import read_date_intent
-from indexer.retrieval import normalised_score_fusion
+from indexer.search.date_intent import read_date_intent
+from indexer.search.fusion import normalised_score_fusion
 
 
 def test_each_side_is_divided_by_its_best_score_then_summed_with_equal_weights() -> None:

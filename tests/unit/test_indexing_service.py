@@ -6,8 +6,8 @@ import pytest
 
 from indexer.bootstrap import Services, VectorBackend, build
 from indexer.config import Settings
-from indexer.consistency import check_index
 from indexer.errors import IndexMismatch, NotFound
+from indexer.index.consistency import check_index
 from indexer.model import Article
 from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
 
@@ -124,11 +124,11 @@ def test_a_file_that_fails_to_load_is_reported_and_its_article_kept(
 
 def test_upserting_and_deleting_one_article_by_id(fake_services: Services) -> None:
     article = Article(id="solo", title="Solo", text="## One\n\nSome words here.", source_path="api")
-    assert fake_services.indexing.upsert_article(article).added == ["solo"]
-    assert fake_services.indexing.upsert_article(article).unchanged == 1
-    assert fake_services.indexing.delete_article("solo").deleted == ["solo"]
+    assert fake_services.indexing.index_article(article).added == ["solo"]
+    assert fake_services.indexing.index_article(article).unchanged == 1
+    assert fake_services.indexing.remove_article("solo").deleted == ["solo"]
     with pytest.raises(NotFound):
-        fake_services.indexing.delete_article("solo")
+        fake_services.indexing.remove_article("solo")
 
 
 def test_an_index_built_with_one_model_refuses_another(

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from indexer.adapters.sqlite_jobs import SqliteJobStore
 from indexer.bootstrap import Services
 from indexer.config import Settings
-from indexer.job_service import JobService
+from indexer.jobs.job_service import JobService
 from search_api.app import create_app
 from tests.fakes import RecordingJobQueue
 

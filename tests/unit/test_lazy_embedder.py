@@ -38,7 +38,7 @@ def test_the_model_loads_on_first_use_only_and_once_under_concurrency() -> None:
 def test_building_services_and_keyword_search_leave_a_lazy_model_unloaded(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
     writer = build(settings, embedder=FakeEmbedder(), tokenizer=FakeTokenizer())
-    writer.indexing.upsert_article(
+    writer.indexing.index_article(
         Article(id="a1", title="Retries", text="## Part\n\ncelery retries backoff", source_path="t")
     )
 

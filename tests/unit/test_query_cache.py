@@ -13,7 +13,7 @@ from indexer.bootstrap import VectorBackend, build, query_embedder
 from indexer.config import Settings
 from indexer.model import Article
 from indexer.ports import Vectors
-from indexer.query_cache import CachedQueryEmbedder
+from indexer.search.query_cache import CachedQueryEmbedder
 from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
 from tests.services import free_port
 
@@ -149,7 +149,7 @@ def test_search_keeps_working_with_redis_down(settings: Settings) -> None:
         tokenizer=FakeTokenizer(),
         vectors=VectorBackend(empty=InMemoryVectorIndex, load=InMemoryVectorIndex.load),
     )
-    services.indexing.upsert_article(
+    services.indexing.index_article(
         Article(
             id="a1",
             title="Caches",

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Literal, get_args
 
-from indexer.date_intent import DateIntent
 from indexer.model import Hit
+from indexer.search.date_intent import DateIntent
 
 Mode = Literal["dense", "bm25", "hybrid"]
 MODES: tuple[str, ...] = get_args(Mode)

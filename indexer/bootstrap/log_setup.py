@@ -88,8 +88,10 @@ def logging_config(log_format: LogFormat = "json", level: str = "INFO") -> dict[
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"access": {"()": "indexer.log_setup.AccessFields"}},
-        "handlers": {"main": {"()": "indexer.log_setup.make_handler", "log_format": log_format}},
+        "filters": {"access": {"()": "indexer.bootstrap.log_setup.AccessFields"}},
+        "handlers": {
+            "main": {"()": "indexer.bootstrap.log_setup.make_handler", "log_format": log_format}
+        },
         "root": {"level": level, "handlers": ["main"]},
         "loggers": {
             # Uvicorn's own handlers would print a second, unstructured copy of each line.

@@ -17,10 +17,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from indexer.adapters.sqlite_store import SqliteChunkStore
 from indexer.errors import CorruptSnapshot, IndexNotReady
-from indexer.ports import LexicalIndex, VectorIndex
-from indexer.snapshots import LEXICAL, MANIFEST, VECTORS, Manifest, SnapshotDirectory
+from indexer.index.snapshots import LEXICAL, MANIFEST, VECTORS, Manifest, SnapshotDirectory
+from indexer.ports import LexicalIndex, MetadataStore, VectorIndex
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ class Refusal:
 class SnapshotReader:
     def __init__(
         self,
-        store: SqliteChunkStore,
+        store: MetadataStore,
         snapshots: SnapshotDirectory,
         load_vectors: Callable[[Path], VectorIndex],
         load_lexical: Callable[[Path], LexicalIndex],

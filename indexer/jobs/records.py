@@ -1,7 +1,8 @@
 """Jobs: slow work (answers, re-indexing) that clients submit and then poll or stream.
 
 A job's record lives in a JobStore (Redis in production, SQLite on one machine) so that the API
-and every worker see the same state; a JobQueue hands the job's id to a worker.
+and every worker see the same state; a JobQueue hands the job's id to a worker (both ports are
+in `indexer.ports`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 JobKind = Literal["ask", "reindex", "upsert", "delete"]
 JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -57,30 +58,3 @@ class JobEvent:
     id: str
     kind: str  # status, progress, token, result, error
     data: Mapping[str, Any]
-
-
-class JobStore(Protocol):
-    """Shared job records and their event logs."""
-
-    def create(self, job: Job) -> tuple[Job, bool]:
-        """Store `job`; with an idempotency key already used, return that job and False."""
-
-    def get(self, job_id: str) -> Job | None: ...
-
-    def update(self, job_id: str, **fields: Any) -> None:
-        """Set fields of a job (state, done, total, error, result, timestamps...)."""
-
-    def add_event(self, job_id: str, kind: str, data: Mapping[str, Any]) -> str:
-        """Append to the job's event log; returns the event id (increasing)."""
-
-    def events(self, job_id: str, after: str | None = None, limit: int = 500) -> list[JobEvent]:
-        """Events after the id `after` (all when None), oldest first."""
-
-    def ping(self) -> None:
-        """Raise TransientError when the store cannot be reached."""
-
-
-class JobQueue(Protocol):
-    """Hands a job to a worker, by task name: the caller never imports task bodies."""
-
-    def enqueue(self, job: Job) -> None: ...

@@ -7,15 +7,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Protocol
-
-
-class AnswerCache(Protocol):
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The cached answer, or None; a cache that cannot be reached answers None."""
-
-    def put(self, key: str, answer: dict[str, Any]) -> None:
-        """Best effort: a cache that cannot be reached stores nothing and raises nothing."""
+from typing import Any
 
 
 def answer_key(

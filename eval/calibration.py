@@ -1,6 +1,6 @@
 """Tuning the abstain threshold on labelled questions, with the real model.
 
-    python -m indexer.answering.calibration [--data-dir DIR] [--questions FILE] [--articles DIR]
+    python -m eval.calibration [--data-dir DIR] [--questions FILE] [--articles DIR]
 
 Computes the retrieval confidence of every question of `examples/questions.jsonl` (rows
 `{"question", "answerable", "relevant"}`), prints its distribution for answerable and

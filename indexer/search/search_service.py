@@ -8,20 +8,19 @@ from datetime import date
 
 import numpy as np
 
-from indexer.adapters.sqlite_store import SqliteChunkStore
-from indexer.date_intent import DateIntent, read_date_intent
 from indexer.errors import IndexMismatch, InvalidQuery, NotFound
-from indexer.lexical_tokens import looks_like_code
+from indexer.index.snapshot_reader import LoadedSnapshot, SnapshotReader
 from indexer.model import Article, Hit
-from indexer.ports import Embedder
-from indexer.retrieval import (
+from indexer.ports import Embedder, MetadataStore
+from indexer.search.date_intent import DateIntent, read_date_intent
+from indexer.search.fusion import (
     MODES,
     Ranking,
     group_by_article,
     normalised_score_fusion,
     prefer_dates,
 )
-from indexer.snapshot_reader import LoadedSnapshot, SnapshotReader
+from indexer.text.lexical_tokens import looks_like_code
 
 PASSAGES_PER_ARTICLE = 3
 
@@ -79,7 +78,7 @@ class SearchPage:
 class SearchService:
     def __init__(
         self,
-        store: SqliteChunkStore,
+        store: MetadataStore,
         reader: SnapshotReader,
         embedder: Embedder,
         max_query_chars: int = 500,

@@ -15,22 +15,17 @@ from types import TracebackType
 
 import numpy as np
 
-from indexer.adapters.sqlite_store import SqliteChunkStore
-from indexer.errors import IndexMismatch, TransientError
-from indexer.lexical_tokens import keyword_terms
+from indexer.errors import ConcurrentEdit, IndexMismatch
+from indexer.index.snapshots import LEXICAL, VECTORS, Manifest, SnapshotDirectory
 from indexer.model import Article, Chunk
-from indexer.ports import LexicalIndex, VectorIndex, Vectors
-from indexer.snapshots import LEXICAL, VECTORS, Manifest, SnapshotDirectory
-
-
-class ConcurrentEdit(TransientError):
-    """The article changed between embedding and committing; embedding again will do."""
+from indexer.ports import LexicalIndex, MetadataStore, VectorIndex, Vectors
+from indexer.text.lexical_tokens import keyword_terms
 
 
 class IndexUnitOfWork:
     def __init__(
         self,
-        store: SqliteChunkStore,
+        store: MetadataStore,
         snapshots: SnapshotDirectory,
         load_vectors: Callable[[int], VectorIndex],
         empty_vectors: Callable[[], VectorIndex],
@@ -104,17 +99,17 @@ class IndexUnitOfWork:
         self._vectors.remove(stale)
         if new_ids:
             self._vectors.add(new_ids, np.vstack(new_rows))
-        self._store.upsert_article(article)
+        self._store.put_article(article)
         self._changed = True
 
-    def delete_article(self, article_id: str) -> bool:
+    def drop_article(self, article_id: str) -> bool:
         """Remove an article and its chunks; False when it was not indexed."""
         assert self._vectors is not None, "use inside `with uow:`"
         stale = [row.id for row in self._store.live_chunks(article_id)]
-        known = article_id in self._store.stored_articles()
+        known = self._store.stored_article(article_id) is not None
         self._store.remove_chunks(stale, self._generation)
         self._vectors.remove(stale)
-        self._store.remove_article(article_id, self._generation)
+        self._store.retire_article(article_id, self._generation)
         self._changed = self._changed or known
         return known
 

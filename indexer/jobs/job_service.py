@@ -7,20 +7,14 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from indexer.errors import FootnoteError, NotFound, TransientError
-from indexer.jobs import Job, JobEvent, JobQueue, JobStore
+from indexer.errors import JobCancelled, JobsUnavailable, NotFound, TransientError
+from indexer.jobs.kinds import spec_of, validated
+from indexer.jobs.records import Job, JobEvent
+from indexer.ports import JobQueue, JobStore
 
-# A running job whose worker has said nothing for this long is taken for lost.
-STALE_AFTER_S: dict[str, float] = {"ask": 180.0, "reindex": 900.0, "upsert": 240.0, "delete": 240.0}
 WORKER_LOST = "the worker running this job stopped responding"
 
 
-class JobCancelled(FootnoteError):
-    """Raised inside a running job when a client cancelled it."""
-
-
-class JobsUnavailable(TransientError):
-    """The job store or the queue cannot be reached: no job can be accepted right now."""
 
 
 class JobService:
@@ -38,11 +32,13 @@ class JobService:
         request_id: str | None = None,
     ) -> tuple[Job, bool]:
         """Create and enqueue a job. With an idempotency key seen before, return that job
-        instead (and False): a retried request never starts the work twice."""
+        instead (and False): a retried request never starts the work twice. A payload that
+        its kind's schema refuses raises (InvalidQuery, InvalidArticle) and is never stored."""
+        payload = validated(kind, params)
         job = Job(
             id=uuid.uuid4().hex,
             kind=kind,
-            params=dict(params),
+            params=payload.model_dump(mode="json"),
             idempotency_key=f"{kind}:{idempotency_key}" if idempotency_key else None,
             request_id=request_id,
         )
@@ -143,31 +139,4 @@ class JobService:
     @staticmethod
     def _stale(job: Job) -> bool:
         last = job.heartbeat_at or job.started_at or job.created_at
-        return time.time() - last > STALE_AFTER_S.get(job.kind, 600.0)
-
-
-class JobProgress:
-    """The core's Progress port, reporting into a job (throttled: a store write per 0.25 s)."""
-
-    def __init__(self, jobs: JobService, job_id: str, every_s: float = 0.25) -> None:
-        self._jobs = jobs
-        self._job_id = job_id
-        self._every_s = every_s
-        self._phase = ""
-        self._done = 0
-        self._total = 0
-        self._last = 0.0
-
-    def start(self, phase: str, total: int) -> None:
-        self._phase, self._done, self._total = phase, 0, total
-        self._report(force=True)
-
-    def advance(self, amount: int = 1) -> None:
-        self._done += amount
-        self._report(force=self._done >= self._total)
-
-    def _report(self, force: bool) -> None:
-        now = time.monotonic()
-        if force or now - self._last >= self._every_s:
-            self._last = now
-            self._jobs.progress(self._job_id, self._done, self._total, self._phase)
+        return time.time() - last > spec_of(job.kind).stale_after_s

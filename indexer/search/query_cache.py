@@ -11,20 +11,10 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Protocol
 
 import numpy as np
 
-from indexer.ports import Embedder, TokenIds, Vectors
-
-
-class SharedVectorCache(Protocol):
-    """A second cache level shared by processes (Redis). Never raises: an outage is a miss."""
-
-    def get_many(self, keys: Sequence[str]) -> list[Vectors | None]:
-        """One 1-D float32 vector or None per key, in order."""
-
-    def put_many(self, items: Sequence[tuple[str, Vectors]]) -> None: ...
+from indexer.ports import Embedder, SharedVectorCache, TokenIds, Vectors
 
 
 class CachedQueryEmbedder:

@@ -1,0 +1,33 @@
+"""The composition root: the one place that picks adapters and wires the services, and the
+only package that imports `indexer.adapters`. Entry points (the API, the tasks, the CLI, the
+evals) build what they need here and pass it down.
+
+`services` wires the index, search and answers; `embedders` loads the model on its runtime;
+`jobs` the job store, the answer cache and a worker's runner; `log_setup` the process's logs.
+"""
+
+from indexer.bootstrap.embedders import load_model, resolve_model_dir
+from indexer.bootstrap.jobs import answer_cache, build_jobs, build_runner, job_store
+from indexer.bootstrap.services import (
+    IndexFiles,
+    Services,
+    VectorBackend,
+    build,
+    open_index,
+    query_embedder,
+)
+
+__all__ = [
+    "IndexFiles",
+    "Services",
+    "VectorBackend",
+    "answer_cache",
+    "build",
+    "build_jobs",
+    "build_runner",
+    "job_store",
+    "load_model",
+    "open_index",
+    "query_embedder",
+    "resolve_model_dir",
+]

@@ -1,0 +1,68 @@
+"""Wiring of the job side: the job store, the answer cache and a worker's job runner."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from indexer.config import Settings
+from indexer.ports import AnswerCache, JobQueue, JobStore
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from indexer.jobs.job_runner import JobRunner
+    from indexer.jobs.job_service import JobService
+
+
+def build_jobs(settings: Settings, queue: JobQueue) -> JobService:
+    """The job service over the configured store: Redis when set, else SQLite in the data dir."""
+    from indexer.jobs.job_service import JobService
+
+    return JobService(job_store(settings), queue)
+
+
+def job_store(settings: Settings) -> JobStore:
+    if settings.redis_url:
+        from indexer.adapters.redis_jobs import RedisJobStore
+
+        return RedisJobStore(_redis(settings.redis_url))
+    from indexer.adapters.sqlite_jobs import SqliteJobStore
+
+    return SqliteJobStore(settings.data_dir / "jobs.sqlite")
+
+
+def answer_cache(settings: Settings) -> AnswerCache:
+    if settings.redis_url:
+        from indexer.adapters.redis_cache import RedisAnswerCache
+
+        return RedisAnswerCache(_redis(settings.redis_url), settings.answer_cache_ttl_s)
+    from indexer.answering.answer_cache import InMemoryAnswerCache
+
+    return InMemoryAnswerCache(settings.answer_cache_ttl_s)
+
+
+def _redis(url: str) -> Redis:
+    from redis import Redis
+
+    # Short timeouts: a Redis outage must turn into a quick 503, not a hung request.
+    return Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=15)
+
+
+def build_runner(settings: Settings, jobs: JobService) -> JobRunner:
+    """A worker process's runner: the services loaded once (the model and the index are the
+    expensive part), the job service over the configured store."""
+    from indexer.bootstrap.services import build
+    from indexer.jobs.handlers import WorkerServices
+    from indexer.jobs.job_runner import JobRunner
+
+    services = build(settings)
+    return JobRunner(
+        WorkerServices(
+            jobs=jobs,
+            store=services.store,
+            indexing=services.indexing,
+            answers=services.answers,
+            cache=answer_cache(settings),
+            source_dir=settings.source_dir,
+        )
+    )
