@@ -97,7 +97,9 @@ class Bm25LexicalIndex:
         self._vocab: dict[str, int] = retriever.vocab_dict if retriever is not None else {}
 
     @classmethod
-    def build(cls, docs: Sequence[tuple[int, str]]) -> Bm25LexicalIndex:
+    def build(
+        cls, docs: Sequence[tuple[int, str]], k1: float = 1.2, b: float = 0.75
+    ) -> Bm25LexicalIndex:
         """From (chunk id, its `keyword_terms`) pairs: the terms are worked out once, when a
         chunk is stored, so a rebuild only splits them."""
         if not docs:
@@ -110,7 +112,7 @@ class Bm25LexicalIndex:
             [vocab.setdefault(term, len(vocab)) for term in (terms.split() or ["\u2205"])]
             for _, terms in docs
         ]
-        retriever = _WholeArrayBM25(k1=1.2, b=0.75)
+        retriever = _WholeArrayBM25(k1=k1, b=b)
         corpus = bm25s.tokenization.Tokenized(ids=term_ids, vocab=vocab)
         retriever.index(corpus, show_progress=False)
         return cls(retriever, [chunk_id for chunk_id, _ in docs])

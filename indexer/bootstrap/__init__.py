@@ -13,6 +13,7 @@ from indexer.bootstrap.services import (
     Services,
     VectorBackend,
     build,
+    keyword_index,
     open_index,
     query_embedder,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "build_jobs",
     "build_runner",
     "job_store",
+    "keyword_index",
     "load_model",
     "open_index",
     "query_embedder",

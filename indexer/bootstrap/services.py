@@ -186,6 +186,13 @@ def _openai_llm(settings: Settings) -> LLM:
     )
 
 
+def keyword_index(docs: Sequence[tuple[int, str]], k1: float, b: float) -> LexicalIndex:
+    """A BM25 index over (chunk id, stored terms) with the given parameters (evaluations)."""
+    from indexer.adapters.bm25 import Bm25LexicalIndex
+
+    return Bm25LexicalIndex.build(docs, k1, b)
+
+
 def query_embedder(settings: Settings, embedder: Embedder) -> Embedder:
     """`embedder` behind the query cache: in process, plus Redis when configured. A cache
     size of 0 turns both off."""
