@@ -16,7 +16,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,9 @@ import faiss
 import numpy as np
 
 from eval.beir import read_qrels, read_queries
-from indexer.adapters.faiss_index import AnnConfig, FaissVectorIndex
+from indexer.bootstrap import VectorBackend, default_ef_construction, faiss_backend
 from indexer.config import Settings
+from indexer.ports import VectorIndex
 
 
 def cached_embeddings(
@@ -97,26 +97,26 @@ def recall(found: list[list[int]], truth: list[list[int]], k: int) -> float:
     )
 
 
-def ranked(index: FaissVectorIndex, queries: np.ndarray, k: int) -> list[list[int]]:
+def ranked(index: VectorIndex, queries: np.ndarray, k: int) -> list[list[int]]:
     return [[i for i, _ in index.search(q.reshape(1, -1), k)] for q in queries]
 
 
-def saved_bytes(index: FaissVectorIndex, directory: Path) -> int:
+def saved_bytes(index: VectorIndex, directory: Path) -> int:
     path = directory / "vectors.faiss"
     index.save(str(path))
     return sum(p.stat().st_size for p in directory.iterdir())
 
 
 def commit_cost(
-    index: FaissVectorIndex, ann: AnnConfig | None, rows: np.ndarray, directory: Path
+    index: VectorIndex, backend: VectorBackend, rows: np.ndarray, directory: Path
 ) -> dict[str, float]:
     """What the Unit of Work does per commit to the vectors: load the current snapshot (its
     own instance, changed in place), remove 10 ids, add 10, save the next one."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "vectors.faiss"
     index.save(str(path))
-    loaded: list[FaissVectorIndex] = []
-    load_s = timed(lambda: loaded.append(FaissVectorIndex.load(str(path), ann)))
+    loaded: list[VectorIndex] = []
+    load_s = timed(lambda: loaded.append(backend.load(path)))
     work = loaded[0]
     gone = sorted(work.ids())[5::997][:10]
     fresh = list(range(10_000_000, 10_000_010))
@@ -136,24 +136,22 @@ def commit_cost(
 
 
 def measure_index(
-    ann: AnnConfig | None,
+    name: str,
+    backend: VectorBackend,
     rows: np.ndarray,
     queries: np.ndarray,
     truth: dict[int, list[list[int]]],
     build_threads: int,
     directory: Path,
-) -> tuple[FaissVectorIndex, dict[str, object]]:
+) -> tuple[VectorIndex, dict[str, object]]:
     """Build on `build_threads` (as a worker does), search on one thread (as the API does)."""
     faiss.omp_set_num_threads(build_threads)
-    index = FaissVectorIndex(rows.shape[1], ann)
+    index = backend.empty(rows.shape[1])
     build_s = timed(lambda: index.add(list(range(len(rows))), rows))
     faiss.omp_set_num_threads(1)
-    name = (
-        "flat" if ann is None else f"hnsw M={ann.m} efC={ann.ef_construction} efS={ann.ef_search}"
-    )
     result: dict[str, object] = {
         "index": name,
-        "approximate": index.is_approximate,
+        "approximate": getattr(index, "is_approximate", None),
         "build_s": round(build_s, 2),
     }
     for k in (10, 100):
@@ -164,14 +162,15 @@ def measure_index(
     directory.mkdir(parents=True, exist_ok=True)
     result["bytes"] = saved_bytes(index, directory)
     faiss.omp_set_num_threads(build_threads)
-    result["commit"] = commit_cost(index, ann, rows, directory / "commit")
+    result["commit"] = commit_cost(index, backend, rows, directory / "commit")
     faiss.omp_set_num_threads(1)
     return index, result
 
 
 def ef_sweep(
     saved: Path,
-    ann: AnnConfig,
+    settings: Settings,
+    ef_construction: int,
     queries: np.ndarray,
     truth: dict[int, list[list[int]]],
     values: list[int],
@@ -179,7 +178,8 @@ def ef_sweep(
     """Search effort against recall and latency, on the one graph already built and saved."""
     rows = []
     for ef in values:
-        index = FaissVectorIndex.load(str(saved), replace(ann, ef_search=ef))
+        backend = faiss_backend(settings, ef_search=ef, ef_construction=ef_construction)
+        index = backend.load(saved)
         rows.append(
             {
                 "ef_search": ef,
@@ -230,23 +230,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--spread", type=float, default=0.3)
     parser.add_argument("--build-threads", type=int, default=2)
     parser.add_argument("--ef-search", type=int, nargs="*", default=[32, 64, 128, 256])
-    parser.add_argument("--ef-construction", type=int, default=AnnConfig.ef_construction)
+    parser.add_argument("--ef-construction", type=int, default=default_ef_construction())
     parser.add_argument("--no-ivf", action="store_true")
     parser.add_argument("--out", type=Path, default=Path("eval-results/ann_speed.json"))
     args = parser.parse_args(argv)
     settings = Settings(_env_file=None)
-    ann = AnnConfig(
-        settings.ann_min_vectors, settings.hnsw_m, settings.hnsw_ef_search, args.ef_construction
-    )
+    hnsw_name = f"hnsw M={settings.hnsw_m} efC={args.ef_construction} efS={settings.hnsw_ef_search}"
+    hnsw_backend = faiss_backend(settings, ef_construction=args.ef_construction)
 
     passages, queries = cached_embeddings(args.dataset, args.cache, args.passages)
     rows = grow(passages, args.size, args.spread)
     workdir = Path(tempfile.mkdtemp(prefix="ann-speed-"))
     try:
-        exact, flat = measure_index(None, rows, queries, {}, args.build_threads, workdir / "flat")
+        exact, flat = measure_index(
+            "flat",
+            faiss_backend(settings, exact=True),
+            rows,
+            queries,
+            {},
+            args.build_threads,
+            workdir / "flat",
+        )
         truth = {k: ranked(exact, queries, k) for k in (10, 100)}
         del exact
-        _, hnsw = measure_index(ann, rows, queries, truth, args.build_threads, workdir / "hnsw")
+        _, hnsw = measure_index(
+            hnsw_name, hnsw_backend, rows, queries, truth, args.build_threads, workdir / "hnsw"
+        )
         report: dict[str, object] = {
             "vectors": args.size,
             "dimension": int(rows.shape[1]),
@@ -256,7 +265,12 @@ def main(argv: list[str] | None = None) -> None:
             "build_threads": args.build_threads,
             "results": [flat, hnsw],
             "ef_sweep": ef_sweep(
-                workdir / "hnsw" / "vectors.faiss", ann, queries, truth, args.ef_search
+                workdir / "hnsw" / "vectors.faiss",
+                settings,
+                args.ef_construction,
+                queries,
+                truth,
+                args.ef_search,
             ),
         }
         if not args.no_ivf:

@@ -35,7 +35,7 @@ def passages(count: int, tokens: int = 126) -> list[str]:
     """`count` windows of `tokens` WordPiece tokens (128 with [CLS] and [SEP])."""
     from tokenizers import Tokenizer
 
-    model_dir = resolve_model_dir(Settings(_env_file=None))  # type: ignore[call-arg]
+    model_dir = resolve_model_dir(Settings(_env_file=None))
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.no_truncation()
@@ -52,7 +52,7 @@ def passages(count: int, tokens: int = 126) -> list[str]:
 def embedder(backend: str, threads: int, onnx_dir: Path | None) -> Embedder:
     settings = Settings(
         embed_backend=backend, torch_threads=threads, onnx_cache_dir=onnx_dir, _env_file=None
-    )  # type: ignore[call-arg]
+    )
     loaded, _ = load_model(settings)
     assert loaded is not None
     if backend == "torch":

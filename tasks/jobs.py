@@ -17,7 +17,7 @@ from tasks.runtime import jobs, runner
 log = logging.getLogger(__name__)
 
 
-class JobTask(Task):  # type: ignore[misc]
+class JobTask(Task):  # type: ignore[misc]  # Celery ships no types: Task is Any
     """Retries transient errors with exponential backoff; records every other end on the job."""
 
     autoretry_for = (TransientError,)
@@ -45,22 +45,26 @@ class JobTask(Task):  # type: ignore[misc]
         jobs().fail(args[0], reason)
 
 
-@worker_process_init.connect
 def _load_services(**_: Any) -> None:
     """Load the model and index when a worker process starts, not on its first job."""
     runner()
 
 
-@task_prerun.connect
 def _bind_request_id(task: Task, **_: Any) -> None:
     """The job's log lines carry the id of the request that started it (a message header)."""
     headers = task.request.headers or {}
     request_id.set(getattr(task.request, "request_id", None) or headers.get("request_id"))
 
 
-@task_postrun.connect
 def _unbind_request_id(**_: Any) -> None:
     request_id.set(None)
+
+
+# Connected by call rather than as decorators: Celery is untyped, and its decorator would
+# leave these functions untyped for mypy.
+worker_process_init.connect(_load_services)
+task_prerun.connect(_bind_request_id)
+task_postrun.connect(_unbind_request_id)
 
 
 def _register(kind: JobKind, spec: KindSpec) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from eval.bench.stats import percentiles_ms
-from indexer.bootstrap import build
+from indexer.bootstrap import VectorBackend, build, faiss_backend
 from indexer.config import Settings
 from indexer.ports import Embedder, Tokenizer, VectorIndex
 
@@ -31,26 +31,20 @@ def compare_ann(
     chunks: int,
 ) -> dict[str, Any]:
     """Latency of both arms and the ANN arm's recall@10 against exact search."""
-    from indexer.adapters import faiss_index
-
-    if not hasattr(faiss_index, "AnnConfig"):
-        return {
-            "recall_at_10_vs_exact": None,
-            "note": "no ANN index in this build (indexer/adapters/faiss_index.py has no AnnConfig)",
-        }
     services = build(settings, embedder=embedder, tokenizer=tokenizer)
     stored = services.reader.current().vectors
     ids = sorted(stored.ids())
     vectors = stored.vectors(ids)
     threshold = min(settings.ann_min_vectors, len(ids))
-    ann = faiss_index.AnnConfig(
-        min_vectors=threshold, m=settings.hnsw_m, ef_search=settings.hnsw_ef_search
-    )
+    backends: dict[str, VectorBackend] = {
+        "exact": faiss_backend(settings, exact=True),
+        "ann": faiss_backend(settings.model_copy(update={"ann_min_vectors": threshold})),
+    }
     started = time.perf_counter()
-    arms: dict[str, VectorIndex] = {"exact": faiss_index.FaissVectorIndex(len(vectors[0]))}
-    arms["exact"].add(ids, vectors)
-    arms["ann"] = faiss_index.FaissVectorIndex(len(vectors[0]), ann)
-    arms["ann"].add(ids, vectors)
+    arms: dict[str, VectorIndex] = {}
+    for name, backend in backends.items():
+        arms[name] = backend.empty(len(vectors[0]))
+        arms[name].add(ids, vectors)
     build_s = time.perf_counter() - started
     del vectors
     query_vectors = embedder.embed(list(queries))

@@ -2,69 +2,23 @@
 
 Rows are never rewritten in a way an older snapshot could notice: a removed chunk or article is
 marked with the generation that removed it and purged only once no kept snapshot refers to it.
-A chunk's integer primary key is its vector id in FAISS.
+A chunk's integer primary key is its vector id in FAISS. The tables and connection settings
+are in `sqlite_schema`, how rows become domain objects and back in `sqlite_rows`.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from functools import lru_cache
 from pathlib import Path
 
+from indexer.adapters import sqlite_rows
+from indexer.adapters.sqlite_schema import connect, create_or_upgrade
 from indexer.errors import IndexBusy
 from indexer.model import Article, Chunk, Hit
 from indexer.ports import LiveChunk, StoredArticle
-
-# title, url, published, updated, author, tags
-_ArticleHead = tuple[str, str | None, date | None, date | None, str | None, tuple[str, ...]]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    url TEXT,
-    author TEXT,
-    published TEXT,
-    updated TEXT,
-    tags TEXT NOT NULL,
-    summary TEXT,
-    source_path TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    text TEXT NOT NULL,
-    indexed_at TEXT NOT NULL,
-    removed_gen INTEGER
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    article_id TEXT NOT NULL,
-    ordinal INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    heading_path TEXT NOT NULL,
-    anchor TEXT,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    token_count INTEGER NOT NULL,
-    part TEXT,
-    context TEXT NOT NULL,
-    text TEXT NOT NULL,
-    added_gen INTEGER NOT NULL,
-    removed_gen INTEGER,
-    terms TEXT
-);
-CREATE INDEX IF NOT EXISTS chunks_live ON chunks(article_id) WHERE removed_gen IS NULL;
-CREATE TABLE IF NOT EXISTS snapshots (
-    generation INTEGER PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    articles INTEGER NOT NULL,
-    chunks INTEGER NOT NULL
-);
-"""
 
 
 class SqliteChunkStore:
@@ -75,28 +29,15 @@ class SqliteChunkStore:
         self._busy_timeout_ms = int(busy_timeout_s * 1000)
         self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
-            columns = {row["name"] for row in conn.execute("PRAGMA table_info(chunks)")}
-            if "terms" not in columns:
-                # Indexes from before keyword terms were stored: the next commit fills them in.
-                conn.execute("ALTER TABLE chunks ADD COLUMN terms TEXT")
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
-        # WAL lets readers keep answering while a writer commits.
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        return conn
+        with connect(path, self._busy_timeout_ms) as conn:
+            create_or_upgrade(conn)
 
     @property
     def conn(self) -> sqlite3.Connection:
         """One connection per thread: sqlite3 connections must not be shared across threads."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._connect()
+            conn = connect(self.path, self._busy_timeout_ms)
             self._local.conn = conn
         return conn
 
@@ -139,7 +80,7 @@ class SqliteChunkStore:
         articles, chunks = self.counts()
         self.conn.execute(
             "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?)",
-            (generation, _now(), articles, chunks),
+            (generation, sqlite_rows.now(), articles, chunks),
         )
         self.set_meta("generation", str(generation))
 
@@ -230,82 +171,33 @@ class SqliteChunkStore:
         # Plain tuples, and each article's fields decoded once: a search hydrates ~100
         # passages from a few dozen articles, and per-row decoding was most of its cost.
         cursor = self.conn.execute(
-            'SELECT id, article_id, heading_path, anchor, start, "end", text '
-            f"FROM chunks WHERE id IN ({marks})",
-            ids,
+            f"SELECT {sqlite_rows.HIT_COLUMNS} FROM chunks WHERE id IN ({marks})", ids
         )
         cursor.row_factory = None
         by_id = {row[0]: row for row in cursor}
-        owners = {row[1] for row in by_id.values()}
-        heads = self._article_heads(owners)
+        heads = self._article_heads({row[1] for row in by_id.values()})
         hits = []
         for chunk_id, score in scored:
             row = by_id.get(chunk_id)
-            if row is None:
-                continue
-            _, article_id, heading_path, anchor, start, end, text = row
-            head = heads.get(article_id)
-            if head is None:
-                continue
-            title, url, published, updated, author, tags = head
-            hits.append(
-                Hit(
-                    chunk_id=chunk_id,
-                    article_id=article_id,
-                    title=title,
-                    url=url,
-                    heading=_innermost_heading(heading_path),
-                    anchor=anchor,
-                    text=text,
-                    start=start,
-                    end=end,
-                    score=score,
-                    published=published,
-                    updated=updated,
-                    author=author,
-                    tags=tags,
-                )
-            )
+            head = None if row is None else heads.get(row[1])
+            if row is not None and head is not None:
+                hits.append(sqlite_rows.hit(row, head, score))
         return hits
 
-    def _article_heads(self, article_ids: set[str]) -> dict[str, _ArticleHead]:
+    def _article_heads(self, article_ids: set[str]) -> dict[str, sqlite_rows.ArticleHead]:
         marks = ",".join("?" * len(article_ids))
         cursor = self.conn.execute(
-            "SELECT id, title, url, published, updated, author, tags "
-            f"FROM articles WHERE id IN ({marks})",
+            f"SELECT {sqlite_rows.HEAD_COLUMNS} FROM articles WHERE id IN ({marks})",
             list(article_ids),
         )
         cursor.row_factory = None
-        return {
-            row[0]: (
-                row[1],
-                row[2],
-                _date(row[3]),
-                _date(row[4]),
-                row[5],
-                tuple(json.loads(row[6])),
-            )
-            for row in cursor
-        }
+        return dict(sqlite_rows.article_head(row) for row in cursor)
 
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute(
             "SELECT * FROM articles WHERE id = ? AND removed_gen IS NULL", (article_id,)
         ).fetchone()
-        if row is None:
-            return None
-        return Article(
-            id=row["id"],
-            title=row["title"],
-            text=row["text"],
-            source_path=row["source_path"],
-            url=row["url"],
-            author=row["author"],
-            published=_date(row["published"]),
-            updated=_date(row["updated"]),
-            tags=tuple(json.loads(row["tags"])),
-            summary=row["summary"],
-        )
+        return None if row is None else sqlite_rows.article(row)
 
     # --- writes (inside write_transaction) ----------------------------------------------
 
@@ -317,43 +209,15 @@ class SqliteChunkStore:
             "updated = excluded.updated, tags = excluded.tags, summary = excluded.summary, "
             "source_path = excluded.source_path, content_hash = excluded.content_hash, "
             "text = excluded.text, indexed_at = excluded.indexed_at, removed_gen = NULL",
-            (
-                article.id,
-                article.title,
-                article.url,
-                article.author,
-                article.published and article.published.isoformat(),
-                article.updated and article.updated.isoformat(),
-                json.dumps(list(article.tags)),
-                article.summary,
-                article.source_path,
-                article.content_hash,
-                article.text,
-                _now(),
-            ),
+            sqlite_rows.article_values(article),
         )
 
     def insert_chunk(self, chunk: Chunk, generation: int, terms: str | None = None) -> int:
-        context = chunk.embed_text[: len(chunk.embed_text) - len(chunk.text)]
         cursor = self.conn.execute(
             "INSERT INTO chunks (article_id, ordinal, content_hash, heading_path, anchor, start, "
             '"end", token_count, part, context, text, added_gen, terms) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                chunk.article_id,
-                chunk.ordinal,
-                chunk.content_hash,
-                json.dumps(list(chunk.heading_path)),
-                chunk.anchor,
-                chunk.start,
-                chunk.end,
-                chunk.token_count,
-                chunk.part,
-                context,
-                chunk.text,
-                generation,
-                terms,
-            ),
+            sqlite_rows.chunk_values(chunk, generation, terms),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -382,18 +246,3 @@ class SqliteChunkStore:
         self.conn.execute("DELETE FROM chunks WHERE removed_gen <= ?", (before_generation,))
         self.conn.execute("DELETE FROM articles WHERE removed_gen <= ?", (before_generation,))
         self.conn.execute("DELETE FROM snapshots WHERE generation < ?", (before_generation,))
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@lru_cache(maxsize=4096)
-def _innermost_heading(heading_path: str) -> str | None:
-    # An article's passages share a handful of heading paths: decode each once.
-    path = json.loads(heading_path)
-    return str(path[-1]) if path else None
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None

@@ -3,7 +3,8 @@ only package that imports `indexer.adapters`. Entry points (the API, the tasks, 
 evals) build what they need here and pass it down.
 
 `services` wires the index, search and answers; `embedders` loads the model on its runtime;
-`jobs` the job store, the answer cache and a worker's runner; `log_setup` the process's logs.
+`vectors` makes and opens vector indexes; `jobs` the job store, the answer cache and a
+worker's runner; `log_setup` the process's logs.
 """
 
 from indexer.bootstrap.embedders import load_model, resolve_model_dir
@@ -11,12 +12,12 @@ from indexer.bootstrap.jobs import answer_cache, build_jobs, build_runner, job_s
 from indexer.bootstrap.services import (
     IndexFiles,
     Services,
-    VectorBackend,
     build,
     keyword_index,
     open_index,
     query_embedder,
 )
+from indexer.bootstrap.vectors import VectorBackend, default_ef_construction, faiss_backend
 
 __all__ = [
     "IndexFiles",
@@ -26,6 +27,8 @@ __all__ = [
     "build",
     "build_jobs",
     "build_runner",
+    "default_ef_construction",
+    "faiss_backend",
     "job_store",
     "keyword_index",
     "load_model",

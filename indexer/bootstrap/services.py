@@ -11,12 +11,13 @@ from indexer.adapters.sqlite_store import SqliteChunkStore
 from indexer.answering.answer_service import AnswerConfig, AnswerService
 from indexer.answering.confidence import DEFAULT_ABSTAIN_BELOW
 from indexer.bootstrap.embedders import load_model, separate_embedders
+from indexer.bootstrap.vectors import VectorBackend, faiss_backend
 from indexer.config import Settings
 from indexer.index.indexing_service import IndexingService
 from indexer.index.snapshot_reader import SnapshotReader
 from indexer.index.snapshots import VECTORS, SnapshotDirectory
 from indexer.index.unit_of_work import IndexUnitOfWork
-from indexer.ports import LLM, Embedder, LexicalIndex, MetadataStore, Tokenizer, VectorIndex
+from indexer.ports import LLM, Embedder, LexicalIndex, MetadataStore, Tokenizer
 from indexer.search.search_service import SearchService
 from indexer.text.chunking import ChunkingConfig
 
@@ -24,17 +25,8 @@ if TYPE_CHECKING:
     from redis import Redis
 
 
-
 # Query vectors never go stale for one model; the TTL only bounds Redis memory.
 QUERY_CACHE_TTL_S = 7 * 24 * 3600
-
-
-@dataclass(frozen=True)
-class VectorBackend:
-    empty: Callable[[int], VectorIndex]
-    load: Callable[[Path], VectorIndex]
-    # How a reader, which never changes what it loaded, opens a snapshot (default: `load`).
-    read: Callable[[Path], VectorIndex] | None = None
 
 
 @dataclass
@@ -62,17 +54,11 @@ class IndexFiles:
 
 def open_index(settings: Settings) -> IndexFiles:
     from indexer.adapters.bm25 import Bm25LexicalIndex
-    from indexer.adapters.faiss_index import AnnConfig, FaissVectorIndex
 
-    ann = AnnConfig(settings.ann_min_vectors, settings.hnsw_m, settings.hnsw_ef_search)
     store = SqliteChunkStore(settings.db_path)
     snapshots = SnapshotDirectory(settings.snapshot_dir)
-    reader = SnapshotReader(
-        store,
-        snapshots,
-        lambda p: FaissVectorIndex.load(str(p), ann, mapped=True),
-        Bm25LexicalIndex.load,
-    )
+    vectors = faiss_backend(settings)
+    reader = SnapshotReader(store, snapshots, vectors.read or vectors.load, Bm25LexicalIndex.load)
     return IndexFiles(store, snapshots, reader)
 
 
@@ -98,14 +84,7 @@ def build(
     assert embedder is not None
     queries = queries or embedder
     if vectors is None:
-        from indexer.adapters.faiss_index import AnnConfig, FaissVectorIndex
-
-        ann = AnnConfig(settings.ann_min_vectors, settings.hnsw_m, settings.hnsw_ef_search)
-        vectors = VectorBackend(
-            empty=lambda dimension: FaissVectorIndex(dimension, ann),
-            load=lambda p: FaissVectorIndex.load(str(p), ann),
-            read=lambda p: FaissVectorIndex.load(str(p), ann, mapped=True),
-        )
+        vectors = faiss_backend(settings)
     if lexical is None or load_lexical is None:
         from indexer.adapters.bm25 import Bm25LexicalIndex
 
@@ -219,5 +198,3 @@ def _cache_redis(url: str) -> Redis:
     return Redis.from_url(
         url, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
     )
-
-

@@ -15,10 +15,10 @@ from indexer.ingest.fields import (
     optional_text,
     required_text,
     slug_from_url,
-    unicode_problem,
 )
 from indexer.ingest.html_to_markdown import html_to_markdown
 from indexer.model import Article, LoadFailure, LoadResult
+from indexer.text.unicode import unicode_problem
 
 # The text arrives already checked as UTF-8; saying so overrides a stale XML declaration
 # (an HTTP charset beats the declared encoding, and feedparser follows that rule).

@@ -7,7 +7,6 @@ that can be shown to the person who wrote the source file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -119,22 +118,6 @@ def optional_names(value: object, field: str) -> str | None:
         parts = [optional_text(item, field) for item in value]
         return ", ".join(p for p in parts if p) or None
     return optional_text(value, field)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def unicode_problem(text: str) -> tuple[str, int] | None:
-    """Why `text` is not valid Unicode, and on which line; None when it is.
-
-    A lone surrogate (from a JSON or YAML escape such as \\ud800) cannot be stored or
-    encoded, so it must stop at the loader rather than fail a job later.
-    """
-    match = _SURROGATE.search(text)
-    if match is None:
-        return None
-    line = text.count("\n", 0, match.start()) + 1
-    return f"not valid Unicode: lone surrogate U+{ord(match.group()):04X}", line
 
 
 def slug_from_url(url: str) -> str | None:

@@ -10,10 +10,10 @@ from indexer.ingest.fields import (
     optional_text,
     slug_from_path,
     slug_from_url,
-    unicode_problem,
 )
 from indexer.ingest.html_to_markdown import main_content, node_to_markdown, strip_boilerplate
 from indexer.model import Article, LoadFailure, LoadResult
+from indexer.text.unicode import unicode_problem
 
 # An <h1> in these is site chrome (a logo, a widget title), never the article's title.
 _CHROME = frozenset({"nav", "aside", "footer", "form"})

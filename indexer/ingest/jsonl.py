@@ -15,10 +15,10 @@ from indexer.ingest.fields import (
     optional_text,
     required_text,
     slug_from_url,
-    unicode_problem,
 )
 from indexer.ingest.html_to_markdown import html_to_markdown
 from indexer.model import Article, LoadFailure, LoadResult
+from indexer.text.unicode import unicode_problem
 
 BODY_KEYS = ("body", "text", "content")
 FORMATS = ("markdown", "md", "html")

@@ -17,9 +17,9 @@ from indexer.ingest.fields import (
     article_from_fields,
     required_text,
     slug_from_path,
-    unicode_problem,
 )
 from indexer.model import LoadFailure, LoadResult
+from indexer.text.unicode import unicode_problem
 
 _DELIMITER = re.compile(r"^-{3,}[ \t]*\r?$", re.MULTILINE)
 _YAML = YAMLHandler()

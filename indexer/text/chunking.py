@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexer.errors import InvalidArticle
-from indexer.ingest.fields import unicode_problem
 from indexer.model import Article, Chunk
 from indexer.ports import Tokenizer, TokenSpans
 from indexer.text.markdown_blocks import Block, Section, parse_sections
+from indexer.text.unicode import unicode_problem
 
 # A sentence ends at . ! or ? followed by space and something that can start a sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[`*A-Z0-9])")
