@@ -1,6 +1,6 @@
 """Text: pure functions over article text. Markdown blocks and sections with their anchors
 (`markdown_blocks`), token-bounded chunks with offsets and heading paths (`chunking`), the
-terms the keyword index and answerability read (`lexical_tokens`), and highlighting of a
+terms the keyword index and answerability read (`lexical_tokens`), highlighting of a
 query's words in a passage (`highlighting`), and the Unicode check every loader shares
 (`unicode`).
 
