@@ -48,7 +48,7 @@ FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="footnote" \
       org.opencontainers.image.description="Semantic search and cited answers over a publication"
 # Offline: the model is in the image and nothing may be fetched from a model hub at run time.
-# One OpenMP thread: FAISS's idle spinning otherwise starves the embedder (see footnote/cli.py).
+# One OpenMP thread: FAISS's idle spinning otherwise starves the embedder (see footnote/commands/serve.py).
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -13,9 +12,15 @@ from pathlib import Path
 
 import psutil
 
-from footnote.processes import spawn, stop, wait_until_up
+from tasks.processes import (
+    footnote_command,
+    serve_command,
+    spawn,
+    start_worker,
+    stop,
+    wait_until_up,
+)
 
-FOOTNOTE = [sys.executable, "-m", "footnote.cli"]
 # The load test measures the server, not the limiter another reader's traffic would hit:
 # every locust user shares 127.0.0.1, so the per-client limits would turn it into 429s.
 NO_RATE_LIMITS = {"FOOTNOTE_RATE_LIMIT_SEARCH": "0", "FOOTNOTE_RATE_LIMIT_ASK": "0"}
@@ -44,7 +49,7 @@ class Indexing:
         self.source = source
         self.log = log
         self._process = subprocess.Popen(
-            [*FOOTNOTE, "index", str(source), "--json"],
+            footnote_command("index", str(source), "--json"),
             env=env,
             stdout=subprocess.PIPE,
             stderr=log.open("ab"),
@@ -83,10 +88,10 @@ class Server:
         return self.processes[0].pid
 
     def start(self) -> None:
-        serve = [*FOOTNOTE, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        serve = serve_command(self.port, host="127.0.0.1")
         self.processes.append(spawn(serve, self.env, self.log))
         if self.env.get("FOOTNOTE_REDIS_URL"):
-            self.processes.append(spawn([*FOOTNOTE, "worker"], self.env, self.log))
+            self.processes.append(start_worker(env=self.env, log=self.log))
 
     def wait_ready(self, timeout_s: float = 300) -> None:
         """Until /readyz says a snapshot is loaded and the model warm."""

@@ -2,6 +2,7 @@
 
 The app is built on first access from the environment's settings, never at import of the task
 modules, so tests and the API can import task names without starting anything.
+`tasks.processes` starts and stops worker and server processes (standard library only).
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eval.datasets import PROJECT_ROOT
-from footnote.processes import spawn, stop, wait_until_up
+from tasks.processes import serve_command, spawn, start_worker, stop, wait_until_up
 
 READY_TIMEOUT_S = 300
 
@@ -117,18 +116,16 @@ def running_stack(
     env = stack_env(data_dir, token, redis_url, onnx_dir)
     port = free_port()
     logs.mkdir(parents=True, exist_ok=True)
-    cli = [sys.executable, "-m", "footnote.cli"]
     started: list[subprocess.Popen[bytes]] = []
     log_files = [logs / f"api-{port}.log"]
     try:
-        serve = [*cli, "serve", "--no-worker", "--port", str(port)]
+        serve = serve_command(port, with_worker=False)
         api = spawn(serve, env, log_files[0], PROJECT_ROOT)
         started.append(api)
         worker = None
         if with_worker:
             log_files.append(logs / f"worker-{port}.log")
-            command = [*cli, "worker", "--concurrency", "1", "--data-dir", str(data_dir)]
-            worker = spawn(command, env, log_files[1], PROJECT_ROOT)
+            worker = start_worker(data_dir, 1, env, log_files[1], PROJECT_ROOT)
             started.append(worker)
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, "/readyz", [api], log_files[:1], timeout_s=READY_TIMEOUT_S)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from footnote.processes import spawn, stop, wait_until_up
+from tasks.processes import footnote_command, serve_command, spawn, stop, wait_until_up
 from tests.conftest import EXAMPLES, ROOT
 from tests.e2e.browser import launch_chromium
 from tests.services import free_port
@@ -30,7 +29,7 @@ class LiveServer:
 
     def footnote(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "footnote.cli", *args, "--data-dir", str(self.data_dir)],
+            footnote_command(*args, "--data-dir", str(self.data_dir)),
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -56,8 +55,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = root / "server.log"
-    command = [sys.executable, "-m", "footnote.cli", "serve", "--port", str(port)]
-    process = spawn([*command, "--data-dir", str(server.data_dir)], _env(), log, ROOT)
+    command = serve_command(port, data_dir=server.data_dir)
+    process = spawn(command, _env(), log, ROOT)
     try:
         wait_until_up(url, "/readyz", [process], [log], timeout_s=120)
         yield LiveServer(url, server.data_dir, articles)

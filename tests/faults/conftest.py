@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import httpx
 import pytest
 import redis
 
-from footnote.processes import spawn, stop, wait_until_up
+from tasks.processes import serve_command, spawn, start_worker, stop, wait_until_up
 from tests.conftest import EXAMPLES, ROOT
 from tests.llm_server import LLMServer, running_llm_server
 from tests.services import free_port
@@ -142,10 +141,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         }
         port = free_port()
         server_log, worker_log = root / "server.log", root / "worker.log"
-        where = ["--data-dir", str(data_dir)]
-        cli = [sys.executable, "-m", "footnote.cli"]
-        server = spawn([*cli, "serve", "--port", str(port), *where], env, server_log, ROOT)
-        worker = spawn([*cli, "worker", "--concurrency", "1", *where], env, worker_log, ROOT)
+        server = spawn(serve_command(port, data_dir=data_dir), env, server_log, ROOT)
+        worker = start_worker(data_dir, 1, env, worker_log, ROOT)
         stack = Stack(
             f"http://127.0.0.1:{port}", data_dir, redis_process, llm, server, worker,
             server_log, worker_log,

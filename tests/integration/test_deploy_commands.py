@@ -27,7 +27,7 @@ import httpx
 import pytest
 import yaml
 
-from footnote.processes import spawn, stop, wait_until_up
+from tasks.processes import spawn, stop, wait_until_up
 from tests.conftest import EXAMPLES, ROOT
 from tests.services import free_port
 

@@ -5,13 +5,12 @@ the client that is counted; from an untrusted peer the header changes nothing.""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from footnote.processes import spawn, stop, wait_until_up
+from tasks.processes import serve_command, spawn, stop, wait_until_up
 from tests.conftest import ROOT
 from tests.services import free_port
 
@@ -29,8 +28,7 @@ def statuses_by_forwarded_client(tmp_path: Path, trusted: str) -> list[tuple[str
     }
     env.pop("FOOTNOTE_REDIS_URL", None)  # counts in memory: this server's alone
     log = tmp_path / f"serve-{trusted or 'none'}.log"
-    command = [sys.executable, "-m", "footnote.cli", "serve", "--no-worker", "--port", str(port)]
-    server = spawn(command, env, log, ROOT)
+    server = spawn(serve_command(port, with_worker=False), env, log, ROOT)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, "/healthz", [server], [log], timeout_s=120)

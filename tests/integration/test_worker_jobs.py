@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from footnote.processes import spawn, stop
 from indexer.bootstrap import build, open_index
 from indexer.config import Settings
 from indexer.index.consistency import check_index
 from indexer.ports import Embedder, Tokenizer
 from search_api.app import create_app
+from tasks.processes import spawn, start_worker, stop
 from tests.conftest import EXAMPLES, ROOT
 from tests.llm_server import LLMServer, running_llm_server
 
@@ -59,15 +59,13 @@ class Stack:
     log: Path
 
 
-def start_worker(env: dict[str, str], data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+def start_any_worker(env: dict[str, str], data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
     if env.get("FOOTNOTE_REDIS_URL"):
         # With Redis, the plain Celery command line: `footnote worker` is only a thin wrapper.
         command = [sys.executable, "-m", "celery", "-A", "tasks", "worker", "--concurrency=1"]
         command += ["--queues=answers,indexing", "--loglevel=INFO"]
-    else:
-        command = [sys.executable, "-m", "footnote.cli", "worker", "--concurrency", "1"]
-        command += ["--data-dir", str(data_dir)]
-    return spawn(command, env, log, ROOT)
+        return spawn(command, env, log, ROOT)
+    return start_worker(data_dir, 1, env, log, ROOT)
 
 
 @pytest.fixture(params=["redis", "embedded"])
@@ -97,7 +95,7 @@ def stack(
     embedder, tokenizer = real_model
     services = build(settings, embedder=embedder, tokenizer=tokenizer)
     log = tmp_path / "worker.log"
-    worker = start_worker(env, data_dir, log)
+    worker = start_any_worker(env, data_dir, log)
     with TestClient(create_app(services)) as client:
         stack = Stack(client, settings, worker, env, log)
         try:
@@ -193,7 +191,7 @@ def test_a_whole_worker_killed_mid_reindex_and_started_again_ends_with_a_consist
     files = open_index(stack.settings)
     assert check_index(files.store, files.reader).ok
 
-    stack.worker = start_worker(stack.env, stack.settings.data_dir, stack.log)
+    stack.worker = start_any_worker(stack.env, stack.settings.data_dir, stack.log)
     again = client.post("/admin/reindex", headers=EDITOR).json()["job_id"]
     assert wait_for(client, again)["state"] == "succeeded", stack.log.read_text()[-3000:]
     report = check_index(files.store, files.reader)
@@ -266,7 +264,7 @@ def llm_stack(
         services = build(settings, embedder=embedder, tokenizer=tokenizer)
         services.indexing.sync_source(articles)
         log = tmp_path / "worker.log"
-        worker = start_worker(env, data_dir, log)
+        worker = start_any_worker(env, data_dir, log)
         try:
             with TestClient(create_app(services)) as client:
                 yield Stack(client, settings, worker, env, log), llm

@@ -13,23 +13,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from footnote.arguments import Commands, Parents
 from indexer.config import Settings
 
 DEFAULT_OUT = Path("eval-results/retrieval.json")
 DEFAULT_ANSWERS_OUT = Path("eval-results/answers.json")
-SAMPLE = Path(__file__).resolve().parent.parent / "examples"
+SAMPLE = Path(__file__).resolve().parents[2] / "examples"
 
 
-def add_eval_command(
-    commands: Any, common: argparse.ArgumentParser, scripted: argparse.ArgumentParser
-) -> None:
+def add_parser(commands: Commands, parents: Parents) -> None:
     """Register `footnote eval` and its sub-commands on the top-level parser."""
     evaluation = commands.add_parser("eval", help="measure retrieval quality")
     tasks = evaluation.add_subparsers(dest="eval_command", required=True, metavar="EVAL")
 
     retrieval = tasks.add_parser(
         "retrieval",
-        parents=[common, scripted],
+        parents=parents.scripted,
         help="index a dataset in a throwaway directory and score every search mode",
         description="Index a BEIR folder or a publication through the real pipeline, run "
         "every query in bm25, dense and hybrid mode, and report nDCG@10, Recall@10, "
@@ -65,7 +64,7 @@ def add_eval_command(
 
     answers = tasks.add_parser(
         "answers",
-        parents=[common, scripted],
+        parents=parents.scripted,
         help="answer a publication's labelled questions and score citations and abstention",
         description="Index a publication folder (default: the bundled examples/) in a "
         "throwaway directory, answer every question of its questions.jsonl with the configured "
@@ -99,7 +98,7 @@ def add_eval_command(
 
     gate = tasks.add_parser(
         "gate",
-        parents=[common],
+        parents=[parents.data_dir],
         help="fail when nDCG@10 dropped against a baseline report",
         description="Compare a report (or a fresh run on the baseline's dataset) with a "
         "baseline; exit 1 when nDCG@10 of any set and mode dropped by more than the tolerance.",

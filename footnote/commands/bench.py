@@ -13,21 +13,19 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
+from footnote.arguments import Commands, Parents
 from indexer.config import Settings
 
 DEFAULT_OUT = Path("bench-results/bench.json")
 DEFAULT_DATASET = Path("../shared/datasets/scifact")
 
 
-def add_bench_command(
-    commands: Any, common: argparse.ArgumentParser, scripted: argparse.ArgumentParser
-) -> None:
+def add_parser(commands: Commands, parents: Parents) -> None:
     """Register `footnote bench` on the top-level parser."""
     bench = commands.add_parser(
         "bench",
-        parents=[common, scripted],
+        parents=parents.scripted,
         help="measure indexing, query, memory and publish speed (and a peer)",
         description="Build corpora of about --sizes chunks from a BEIR dataset, index them "
         "through the real pipeline, serve them with uvicorn on loopback and measure /search, "

@@ -1,0 +1,61 @@
+"""`footnote index PATH [--rebuild] [--json]`: bring the index in line with a source folder or
+file, in this process, with a progress bar on a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from footnote.arguments import Commands, Parents, fail
+from indexer.config import Settings
+
+
+def add_parser(commands: Commands, parents: Parents) -> None:
+    index = commands.add_parser(
+        "index", parents=parents.scripted, help="index a folder or file of articles"
+    )
+    index.add_argument(
+        "path", type=Path, help="Markdown/HTML folder, JSONL export or RSS/Atom feed"
+    )
+    index.add_argument(
+        "--rebuild", action="store_true", help="discard the existing index and build it anew"
+    )
+    index.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from footnote.progress import RichProgress
+    from indexer.bootstrap import build
+
+    if not args.path.exists():
+        return fail(f"{args.path}: no such file or directory")
+    if args.rebuild:
+        _rebuild_from_scratch(settings)
+    services = build(settings)
+    with RichProgress(enabled=not args.json and sys.stderr.isatty()) as progress:
+        report = services.indexing.sync_source(args.path, progress)
+    summary = report.as_dict()
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        for failure in report.failed:
+            print(f"failed: {failure}", file=sys.stderr)
+        print(
+            f"{summary['added']} added, {summary['updated']} updated, "
+            f"{summary['deleted']} deleted, {summary['unchanged']} unchanged, "
+            f"{summary['failed']} failed; {summary['chunks_embedded']} chunks embedded "
+            f"({summary['chunks_per_second']} chunks/s), {summary['chunks_total']} in the index, "
+            f"snapshot {summary['generation']}"
+        )
+    return 1 if report.failed else 0
+
+
+def _rebuild_from_scratch(settings: Settings) -> None:
+    """`--rebuild`: delete the database and every snapshot, so the sync starts from nothing."""
+    settings.db_path.unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm"):
+        Path(str(settings.db_path) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(settings.snapshot_dir, ignore_errors=True)
