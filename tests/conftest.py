@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from indexer.bootstrap import Services, VectorBackend, build
+from indexer.bootstrap import Services
 from indexer.config import Settings
-from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
+from tests.builders import EXAMPLES, ROOT, fake_model_services
+from tests.fakes import FakeEmbedder
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
+__all__ = ["EXAMPLES", "ROOT"]  # where older test modules looked for them: use tests.builders
 # Suites that only use fakes or the tokenizer: they never need the ONNX export.
 _MODEL_FREE = {"unit", "property"}
 
@@ -50,12 +50,7 @@ def fake_embedder() -> FakeEmbedder:
 @pytest.fixture
 def fake_services(settings: Settings, fake_embedder: FakeEmbedder) -> Services:
     """Services with fakes at the model ports; SQLite, snapshots and BM25 are real (and fast)."""
-    return build(
-        settings,
-        embedder=fake_embedder,
-        tokenizer=FakeTokenizer(),
-        vectors=VectorBackend(empty=InMemoryVectorIndex, load=InMemoryVectorIndex.load),
-    )
+    return fake_model_services(settings, embedder=fake_embedder)
 
 
 @pytest.fixture(scope="session")

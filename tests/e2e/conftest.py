@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from footnote.processes import spawn, stop, wait_until_up
-from tests.conftest import EXAMPLES, ROOT
+from tests.builders import EXAMPLES, ROOT
 from tests.e2e.browser import launch_chromium
 from tests.services import free_port
 

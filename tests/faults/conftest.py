@@ -20,7 +20,7 @@ import pytest
 import redis
 
 from footnote.processes import spawn, stop, wait_until_up
-from tests.conftest import EXAMPLES, ROOT
+from tests.builders import EXAMPLES, ROOT
 from tests.llm_server import LLMServer, running_llm_server
 from tests.services import free_port
 

@@ -9,7 +9,7 @@ import pytest
 from indexer.bootstrap import Services, build, load_model, resolve_model_dir
 from indexer.config import Settings
 from indexer.ports import Embedder, Tokenizer
-from tests.conftest import EXAMPLES
+from tests.builders import EXAMPLES
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

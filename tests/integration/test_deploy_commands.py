@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 from footnote.processes import spawn, stop, wait_until_up
-from tests.conftest import EXAMPLES, ROOT
+from tests.builders import EXAMPLES, ROOT
 from tests.services import free_port
 
 pytestmark = pytest.mark.integration

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from footnote.processes import spawn, stop, wait_until_up
-from tests.conftest import ROOT
+from tests.builders import ROOT
 from tests.services import free_port
 
 pytestmark = pytest.mark.integration

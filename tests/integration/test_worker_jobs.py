@@ -22,7 +22,7 @@ from indexer.config import Settings
 from indexer.index.consistency import check_index
 from indexer.ports import Embedder, Tokenizer
 from search_api.app import create_app
-from tests.conftest import EXAMPLES, ROOT
+from tests.builders import EXAMPLES, ROOT
 from tests.llm_server import LLMServer, running_llm_server
 
 pytestmark = pytest.mark.integration

@@ -20,8 +20,8 @@ from indexer.bootstrap.log_setup import make_handler
 from indexer.config import Settings
 from indexer.jobs.job_service import JobService
 from search_api.app import create_app
+from tests.builders import sections, write_article
 from tests.fakes import RecordingJobQueue
-from tests.unit.test_indexing_service import sections, write_article
 
 TOKEN = "tok-9f8e7d6c5b4a-editor"
 Client = Callable[..., TestClient]
