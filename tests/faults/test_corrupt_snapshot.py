@@ -17,7 +17,7 @@ from indexer.config import Settings
 from indexer.errors import IndexNotReady
 from indexer.model import Article
 from tests.builders import faiss_services
-from tests.faults.conftest import EDITOR, Stack
+from tests.faults.stack import EDITOR, Stack
 
 pytestmark = pytest.mark.integration
 
