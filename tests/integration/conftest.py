@@ -15,14 +15,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(scope="session")
-def real_model(onnx_dir: Path) -> tuple[Embedder, Tokenizer]:
-    """The bundled all-MiniLM-L6-v2 on the default backend, loaded once for the session."""
-    embedder, tokenizer = load_model(Settings(_env_file=None))  # type: ignore[call-arg]
-    assert embedder is not None
-    return embedder, tokenizer
-
-
-@pytest.fixture(scope="session")
 def torch_model() -> Embedder:
     """The same model on sentence-transformers: the reference the ONNX vectors must match."""
     settings = Settings(embed_backend="torch", _env_file=None)  # type: ignore[call-arg]
