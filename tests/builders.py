@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from indexer.bootstrap import Services, VectorBackend, build
 from indexer.config import Settings
-from indexer.ports import LLM, Embedder
+from indexer.jobs.handlers import WorkerServices
+from indexer.jobs.job_service import JobService
+from indexer.ports import LLM, AnswerCache, Embedder
 from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
 
 if TYPE_CHECKING:
@@ -47,6 +49,18 @@ def faiss_services(settings: Settings, *, embedder: Embedder | None = None) -> S
     writes or serves snapshots runs them."""
     model = embedder if embedder is not None else FakeEmbedder()
     return build(settings, embedder=model, tokenizer=FakeTokenizer())
+
+
+def worker_over(services: Services, jobs: JobService, cache: AnswerCache) -> WorkerServices:
+    """What a worker process holds, over `services` (a worker builds its own in production)."""
+    return WorkerServices(
+        jobs=jobs,
+        store=services.store,
+        indexing=services.indexing,
+        answers=services.answers,
+        cache=cache,
+        source_dir=services.settings.source_dir,
+    )
 
 
 # --- articles -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -140,6 +141,19 @@ class RecordingJobQueue:
 
     def enqueue(self, job: object) -> None:
         self.sent.append(job)
+
+
+class DictAnswerCache:
+    """The AnswerCache port over a dict that never expires, open to inspection."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, Any]] = {}
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return self.items.get(key)
+
+    def put(self, key: str, answer: dict[str, Any]) -> None:
+        self.items[key] = answer
 
 
 class RecordingLLM:
