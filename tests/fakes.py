@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -65,12 +67,15 @@ class FakeEmbedder:
         self.tokens.append(tokens)
         rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
-                rows[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return rows / norms
+            # A text without words (empty, emoji) still gets a unit row, as a real model's.
+            for word in re.findall(r"\w+", text.lower()) or [text]:
+                rows[row, self._bucket(word)] += 1.0
+        rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows
+
+    def _bucket(self, word: str) -> int:
+        digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
+        return int.from_bytes(digest, "little") % self.dimension
 
 
 class InMemoryVectorIndex:
@@ -89,10 +94,18 @@ class InMemoryVectorIndex:
         return index
 
     def add(self, ids: Sequence[int], vectors: Vectors) -> None:
+        """Refuses, changing nothing, rows of another shape and ids present already or given
+        twice, as FAISS does."""
+        if len(ids) == 0:
+            return
+        if vectors.shape != (len(ids), self.dimension):
+            raise ValueError(f"expected {len(ids)} rows of {self.dimension}, got {vectors.shape}")
+        new = Counter(int(chunk_id) for chunk_id in ids)
+        clash = sorted(i for i, times in new.items() if times > 1 or i in self._rows)
+        if clash:
+            raise ValueError(f"ids added twice: {clash[:10]}")
         for chunk_id, row in zip(ids, vectors, strict=True):
-            if chunk_id in self._rows:
-                raise ValueError(f"id {chunk_id} added twice")
-            self._rows[int(chunk_id)] = row
+            self._rows[int(chunk_id)] = np.array(row, dtype=np.float32)
 
     def remove(self, ids: Sequence[int]) -> None:
         for chunk_id in ids:
@@ -100,7 +113,7 @@ class InMemoryVectorIndex:
 
     def search(self, query: Vectors, k: int) -> list[tuple[int, float]]:
         scored = [(i, float(row @ query[0])) for i, row in self._rows.items()]
-        return sorted(scored, key=lambda p: (-p[1], p[0]))[:k]
+        return sorted(scored, key=lambda p: (-p[1], p[0]))[: max(k, 0)]
 
     def ids(self) -> set[int]:
         return set(self._rows)
@@ -128,6 +141,19 @@ class RecordingJobQueue:
 
     def enqueue(self, job: object) -> None:
         self.sent.append(job)
+
+
+class DictAnswerCache:
+    """The AnswerCache port over a dict that never expires, open to inspection."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, Any]] = {}
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return self.items.get(key)
+
+    def put(self, key: str, answer: dict[str, Any]) -> None:
+        self.items[key] = answer
 
 
 class RecordingLLM:

@@ -22,12 +22,11 @@ from schemathesis import GenerationMode
 from schemathesis.generation.case import Case
 
 from indexer.adapters.sqlite_jobs import SqliteJobStore
-from indexer.bootstrap import VectorBackend, build
 from indexer.config import Settings
 from indexer.jobs.job_service import JobService
 from search_api.app import create_app
-from tests.conftest import EXAMPLES
-from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex, RecordingJobQueue
+from tests.builders import EXAMPLES, fake_model_services
+from tests.fakes import RecordingJobQueue
 
 TOKEN = "fuzz-editor-token"
 ARTICLES = ("redis-caching-patterns.md", "celery-retries-2022.md", "postgresql-row-locking.md")
@@ -64,12 +63,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
         rate_limit_ask="0",
         _env_file=None,
     )
-    services = build(
-        settings,
-        embedder=FakeEmbedder(),
-        tokenizer=FakeTokenizer(),
-        vectors=VectorBackend(empty=InMemoryVectorIndex, load=InMemoryVectorIndex.load),
-    )
+    services = fake_model_services(settings)
     services.indexing.sync_source(source)
     jobs = JobService(SqliteJobStore(root / "jobs.sqlite"), RecordingJobQueue())
     app = create_app(services, jobs=jobs)

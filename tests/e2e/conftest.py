@@ -2,46 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tasks.processes import footnote_command, serve_command, spawn, stop, wait_until_up
-from tests.conftest import EXAMPLES, ROOT
+from tasks.processes import spawn, stop, wait_until_up
+from tests.builders import EXAMPLES, ROOT
 from tests.e2e.browser import launch_chromium
+from tests.e2e.live_server import LiveServer, server_env
 from tests.services import free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    url: str
-    data_dir: Path
-    articles: Path
-
-    def footnote(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            footnote_command(*args, "--data-dir", str(self.data_dir)),
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=_env(),
-            timeout=600,
-        )
-
-
-def _env() -> dict[str, str]:
-    # One browser and a few threads on loopback are one client to the rate limiter: lift it.
-    unlimited = {"FOOTNOTE_RATE_LIMIT_SEARCH": "0", "FOOTNOTE_RATE_LIMIT_ASK": "0"}
-    return {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), **unlimited}
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +30,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = root / "server.log"
-    command = serve_command(port, data_dir=server.data_dir)
-    process = spawn(command, _env(), log, ROOT)
+    command = [sys.executable, "-m", "footnote.cli", "serve", "--port", str(port)]
+    process = spawn([*command, "--data-dir", str(server.data_dir)], server_env(), log, ROOT)
     try:
         wait_until_up(url, "/readyz", [process], [log], timeout_s=120)
         yield LiveServer(url, server.data_dir, articles)

@@ -7,7 +7,7 @@ import threading
 import httpx
 import pytest
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.live_server import LiveServer
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.e2e.browser import ARTIFACTS, LIVE_WAIT_MS, QUESTION, reading
-from tests.e2e.conftest import LiveServer
+from tests.e2e.live_server import LiveServer
 
 try:
     from playwright.sync_api import Browser, expect

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.e2e.browser import LIVE_WAIT_MS, reading
-from tests.e2e.conftest import LiveServer
+from tests.e2e.live_server import LiveServer
 
 try:
     from playwright.sync_api import Browser, Page, expect

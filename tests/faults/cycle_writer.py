@@ -21,9 +21,8 @@ from pathlib import Path
 
 from indexer.adapters.bm25 import Bm25LexicalIndex  # noqa: F401  (imported once, here)
 from indexer.adapters.faiss_index import FaissVectorIndex  # noqa: F401
-from indexer.bootstrap import build
 from indexer.config import Settings
-from tests.fakes import FakeEmbedder, FakeTokenizer
+from tests.builders import faiss_services
 
 POOL = [f"article-{number:02d}" for number in range(10)]
 State = dict[str, str]  # article id -> the marker word its current version carries
@@ -69,7 +68,7 @@ def run_cycles(
 ) -> None:
     states = plan(seed, last)
     settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
-    services = build(settings, embedder=FakeEmbedder(), tokenizer=FakeTokenizer())
+    services = faiss_services(settings)
     # Unbuffered appends: a line written is in the page cache, which SIGKILL does not lose.
     fd = os.open(report, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     for cycle in range(first, last + 1):

@@ -12,12 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from indexer.bootstrap import Services, build
+from indexer.bootstrap import Services
 from indexer.config import Settings
 from indexer.errors import IndexNotReady
 from indexer.model import Article
-from tests.fakes import FakeEmbedder, FakeTokenizer
-from tests.faults.conftest import EDITOR, Stack
+from tests.builders import faiss_services
+from tests.faults.stack import EDITOR, Stack
 
 pytestmark = pytest.mark.integration
 
@@ -73,7 +73,7 @@ def test_a_truncated_snapshot_is_refused_and_the_previous_one_kept_serving(stack
 
 def fake_build(data_dir: Path) -> Services:
     settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
-    return build(settings, embedder=FakeEmbedder(), tokenizer=FakeTokenizer())
+    return faiss_services(settings)
 
 
 def article(article_id: str, words: str) -> Article:

@@ -34,7 +34,7 @@ import pytest
 from indexer.bootstrap import open_index
 from indexer.config import Settings
 from indexer.index.consistency import check_index
-from tests.conftest import ROOT
+from tests.builders import ROOT
 from tests.faults.cycle_writer import State, plan
 
 pytestmark = pytest.mark.integration

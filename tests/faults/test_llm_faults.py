@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.faults.conftest import LLM_TIMEOUT_S, QUESTION, Stack
+from tests.faults.stack import LLM_TIMEOUT_S, QUESTION, Stack
 
 pytestmark = pytest.mark.integration
 # One timeout per attempt, one retry (FOOTNOTE_TASK_MAX_RETRIES=1) after at most 2 s of backoff,

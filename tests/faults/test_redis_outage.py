@@ -11,7 +11,7 @@ import redis
 from indexer.adapters.redis_jobs import RedisJobStore
 from indexer.errors import TransientError
 from indexer.jobs.records import Job
-from tests.faults.conftest import QUESTION, RedisProcess, Stack
+from tests.faults.stack import QUESTION, RedisProcess, Stack
 
 pytestmark = pytest.mark.integration
 

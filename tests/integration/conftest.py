@@ -9,17 +9,9 @@ import pytest
 from indexer.bootstrap import Services, build, load_model, resolve_model_dir
 from indexer.config import Settings
 from indexer.ports import Embedder, Tokenizer
-from tests.conftest import EXAMPLES
+from tests.builders import EXAMPLES
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-
-@pytest.fixture(scope="session")
-def real_model(onnx_dir: Path) -> tuple[Embedder, Tokenizer]:
-    """The bundled all-MiniLM-L6-v2 on the default backend, loaded once for the session."""
-    embedder, tokenizer = load_model(Settings(_env_file=None))  # type: ignore[call-arg]
-    assert embedder is not None
-    return embedder, tokenizer
 
 
 @pytest.fixture(scope="session")

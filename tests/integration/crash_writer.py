@@ -10,9 +10,8 @@ from typing import Any
 
 from indexer.adapters.faiss_index import FaissVectorIndex
 from indexer.adapters.sqlite_store import SqliteChunkStore
-from indexer.bootstrap import build
 from indexer.config import Settings
-from tests.fakes import FakeEmbedder, FakeTokenizer
+from tests.builders import faiss_services
 
 
 def pause_after(cls: type, name: str) -> None:
@@ -47,7 +46,7 @@ def main() -> None:
     else:
         raise SystemExit(f"unknown point {point}")
     settings = Settings(data_dir=Path(data_dir), _env_file=None)  # type: ignore[call-arg]
-    services = build(settings, embedder=FakeEmbedder(), tokenizer=FakeTokenizer())
+    services = faiss_services(settings)
     services.indexing.sync_source(source)
 
 

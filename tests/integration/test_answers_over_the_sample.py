@@ -19,7 +19,7 @@ from indexer.config import Settings
 from indexer.errors import LLMBadOutput, LLMRejected, LLMTimeout, LLMUnavailable, TransientError
 from indexer.model import Answer, Article
 from indexer.ports import Embedder, Tokenizer
-from tests.conftest import EXAMPLES
+from tests.builders import EXAMPLES
 from tests.llm_server import MODEL, LLMServer, running_llm_server
 
 pytestmark = pytest.mark.integration

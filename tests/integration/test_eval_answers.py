@@ -17,7 +17,7 @@ from eval.answers import run_answer_eval
 from indexer.bootstrap import Services, build
 from indexer.config import Settings
 from indexer.ports import Embedder, Tokenizer
-from tests.conftest import EXAMPLES
+from tests.builders import EXAMPLES
 from tests.llm_server import running_llm_server
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_eval_beir import write_beir
+from tests.builders import write_beir
 
 pytestmark = pytest.mark.integration
 

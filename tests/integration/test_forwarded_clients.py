@@ -5,13 +5,14 @@ the client that is counted; from an untrusted peer the header changes nothing.""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tasks.processes import serve_command, spawn, stop, wait_until_up
-from tests.conftest import ROOT
+from tasks.processes import spawn, stop, wait_until_up
+from tests.builders import ROOT
 from tests.services import free_port
 
 pytestmark = pytest.mark.integration
@@ -28,7 +29,8 @@ def statuses_by_forwarded_client(tmp_path: Path, trusted: str) -> list[tuple[str
     }
     env.pop("FOOTNOTE_REDIS_URL", None)  # counts in memory: this server's alone
     log = tmp_path / f"serve-{trusted or 'none'}.log"
-    server = spawn(serve_command(port, with_worker=False), env, log, ROOT)
+    command = [sys.executable, "-m", "footnote.cli", "serve", "--no-worker", "--port", str(port)]
+    server = spawn(command, env, log, ROOT)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, "/healthz", [server], [log], timeout_s=120)

@@ -15,7 +15,7 @@ import pytest
 
 from loadtest.report import percentile, rss_summary
 from loadtest.server import RssSample
-from tests.conftest import EXAMPLES, ROOT
+from tests.builders import EXAMPLES, ROOT
 
 pytestmark = pytest.mark.integration
 SAMPLE = ["celery-retries-2022", "redis-caching-patterns", "docker-for-real-teams"]

@@ -20,7 +20,7 @@ from indexer.ingest import load_source
 from indexer.ports import Embedder, TokenIds, Tokenizer
 from indexer.text.chunking import ChunkingConfig, chunk_article
 from search_api.app import create_app
-from tests.conftest import EXAMPLES, ROOT
+from tests.builders import EXAMPLES, ROOT
 
 pytestmark = pytest.mark.integration
 

@@ -18,8 +18,8 @@ import pytest
 from indexer.answering.prompt import SYSTEM_PROMPT
 from indexer.bootstrap import Services
 from indexer.model import Answer
+from tests.builders import answering, write_answer_articles
 from tests.llm_server import LLMServer, running_llm_server
-from tests.unit.test_answer_service import answering, write_articles
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +37,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory, server: LLMServer) -> Serv
     """The injection article among others (fake embedder), answered by the real OpenAI
     adapter talking to the test server."""
     root = tmp_path_factory.mktemp("injection")
-    return answering(root, write_articles(root / "articles"), llm_base_url=server.base_url)
+    return answering(root, write_answer_articles(root / "articles"), llm_base_url=server.base_url)
 
 
 @pytest.fixture

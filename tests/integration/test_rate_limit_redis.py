@@ -14,8 +14,8 @@ from indexer.bootstrap import Services
 from indexer.config import Settings
 from search_api.app import create_app
 from search_api.rate_limit import RateLimits
+from tests.builders import sections, write_article
 from tests.services import free_port
-from tests.unit.test_indexing_service import sections, write_article
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ from indexer.bootstrap import Services, build
 from indexer.config import Settings
 from indexer.index.consistency import check_index
 from indexer.ports import Embedder, Tokenizer
-from tests.conftest import EXAMPLES
+from tests.builders import EXAMPLES
 
 pytestmark = pytest.mark.integration
 

@@ -1,5 +1,6 @@
 """Jobs end to end: the API in-process, a real `footnote worker` process, real Redis (or the
-embedded SQLite broker), the real model, FAISS and SQLite."""
+embedded SQLite broker), the real model, FAISS and SQLite. Answers through a language model
+are in test_worker_llm_answers.py."""
 
 from __future__ import annotations
 
@@ -7,10 +8,8 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,51 +20,20 @@ from indexer.config import Settings
 from indexer.index.consistency import check_index
 from indexer.ports import Embedder, Tokenizer
 from search_api.app import create_app
-from tasks.processes import spawn, start_worker, stop
-from tests.conftest import EXAMPLES, ROOT
-from tests.llm_server import LLMServer, running_llm_server
+from tasks.processes import stop
+from tests.builders import EXAMPLES, ROOT
+from tests.integration.worker_stack import (
+    EDITOR,
+    SUBSET,
+    TOKEN,
+    Stack,
+    ask,
+    copy_subset,
+    start_worker,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
-TOKEN = "editor-test-token"
-# A slice of the sample keeps each worker's re-index to seconds.
-SUBSET = [
-    "celery-observable-tasks",
-    "celery-retries-2022",
-    "celery-retries-revisited-2025",
-    "redis-caching-patterns",
-    "postgresql-row-locking",
-    "docker-for-real-teams",
-    "unit-of-work-pattern",
-    "why-async-processing-matters",
-]
-
-
-def copy_subset(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for slug in SUBSET:
-        shutil.copy(EXAMPLES / "articles" / f"{slug}.md", target / f"{slug}.md")
-    return target
-
-
-EDITOR = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@dataclass
-class Stack:
-    client: TestClient
-    settings: Settings
-    worker: subprocess.Popen[bytes]
-    env: dict[str, str]
-    log: Path
-
-
-def start_any_worker(env: dict[str, str], data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
-    if env.get("FOOTNOTE_REDIS_URL"):
-        # With Redis, the plain Celery command line: `footnote worker` is only a thin wrapper.
-        command = [sys.executable, "-m", "celery", "-A", "tasks", "worker", "--concurrency=1"]
-        command += ["--queues=answers,indexing", "--loglevel=INFO"]
-        return spawn(command, env, log, ROOT)
-    return start_worker(data_dir, 1, env, log, ROOT)
 
 
 @pytest.fixture(params=["redis", "embedded"])
@@ -95,23 +63,13 @@ def stack(
     embedder, tokenizer = real_model
     services = build(settings, embedder=embedder, tokenizer=tokenizer)
     log = tmp_path / "worker.log"
-    worker = start_any_worker(env, data_dir, log)
+    worker = start_worker(env, data_dir, log)
     with TestClient(create_app(services)) as client:
         stack = Stack(client, settings, worker, env, log)
         try:
             yield stack
         finally:
             stop(stack.worker)
-
-
-def wait_for(client: TestClient, job_id: str, seconds: float = 240) -> dict[str, object]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job = client.get(f"/jobs/{job_id}").json()
-        if job["state"] in ("succeeded", "failed", "cancelled"):
-            return dict(job)
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish in {seconds} s: {job}")
 
 
 def test_an_editor_reindexes_upserts_and_deletes_through_the_worker(stack: Stack) -> None:
@@ -191,7 +149,7 @@ def test_a_whole_worker_killed_mid_reindex_and_started_again_ends_with_a_consist
     files = open_index(stack.settings)
     assert check_index(files.store, files.reader).ok
 
-    stack.worker = start_any_worker(stack.env, stack.settings.data_dir, stack.log)
+    stack.worker = start_worker(stack.env, stack.settings.data_dir, stack.log)
     again = client.post("/admin/reindex", headers=EDITOR).json()["job_id"]
     assert wait_for(client, again)["state"] == "succeeded", stack.log.read_text()[-3000:]
     report = check_index(files.store, files.reader)
@@ -202,12 +160,6 @@ def test_a_whole_worker_killed_mid_reindex_and_started_again_ends_with_a_consist
         "GROUP BY article_id, ordinal HAVING count(*) > 1"
     ).fetchall()
     assert rows == [], "duplicate live chunks"
-
-
-def ask(client: TestClient, question: str) -> dict[str, object]:
-    accepted = client.post("/ask", json={"question": question})
-    assert accepted.status_code == 202, accepted.text
-    return wait_for(client, accepted.json()["job_id"])
 
 
 def test_a_question_is_answered_with_citations_into_the_right_article_then_cached(
@@ -229,87 +181,3 @@ def test_a_question_is_answered_with_citations_into_the_right_article_then_cache
     again = ask(stack.client, "how do I keep celery tasks observable")
     assert isinstance(again["result"], dict) and again["result"]["cached"] is True
     assert again["result"]["answer"] == result["answer"]
-
-
-@pytest.fixture(scope="module")
-def llm_stack(
-    tmp_path_factory: pytest.TempPathFactory, redis_url: str, real_model: tuple[Embedder, Tokenizer]
-) -> Iterator[tuple[Stack, LLMServer]]:
-    """Redis mode with a worker that answers through the test LLM server (one per module)."""
-    tmp_path = tmp_path_factory.mktemp("llm-stack")
-    with running_llm_server() as llm:
-        articles = copy_subset(tmp_path / "articles")
-        data_dir = tmp_path / "data"
-        env = {
-            **os.environ,
-            "HF_HUB_OFFLINE": "1",
-            "PYTHONPATH": str(ROOT),
-            "FOOTNOTE_REDIS_URL": redis_url,
-            "FOOTNOTE_DATA_DIR": str(data_dir),
-            "FOOTNOTE_LLM_BASE_URL": llm.base_url,
-            "FOOTNOTE_LLM_API_KEY": "test-key",
-            "FOOTNOTE_LLM_MODEL": "test-model",
-            "FOOTNOTE_LLM_TIMEOUT_S": "2",
-            "FOOTNOTE_TASK_MAX_RETRIES": "1",
-        }
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            data_dir=data_dir,
-            redis_url=redis_url,
-            llm_base_url=llm.base_url,
-            llm_api_key="test-key",
-            llm_model="test-model",
-        )
-        embedder, tokenizer = real_model
-        services = build(settings, embedder=embedder, tokenizer=tokenizer)
-        services.indexing.sync_source(articles)
-        log = tmp_path / "worker.log"
-        worker = start_any_worker(env, data_dir, log)
-        try:
-            with TestClient(create_app(services)) as client:
-                yield Stack(client, settings, worker, env, log), llm
-        finally:
-            stop(worker)
-
-
-QUESTION = "Which Celery setting keeps a task from being lost when a worker dies?"
-
-
-def test_an_llm_answer_keeps_valid_citations_and_drops_invented_ones(
-    llm_stack: tuple[Stack, LLMServer],
-) -> None:
-    stack, llm = llm_stack
-    llm.reset()
-    llm.reply("Set acks_late so the message is acknowledged after the task [1]. See also [9].")
-    job = ask(stack.client, QUESTION)
-    assert job["state"] == "succeeded", (job, stack.log.read_text()[-3000:])
-    result = job["result"]
-    assert isinstance(result, dict) and result["kind"] == "llm"
-    assert result["removed_markers"] == ["[9]"]
-    assert "[9]" not in result["answer"] and "[1]" in result["answer"]
-    assert [c["number"] for c in result["citations"]] == [1]
-    assert result["usage"]["prompt_tokens"] > 0
-    prompt = llm.requests[-1].user
-    assert result["citations"][0]["quote"][:40] in prompt
-
-
-def test_a_provider_error_fails_the_job_with_its_reason(llm_stack: tuple[Stack, LLMServer]) -> None:
-    stack, llm = llm_stack
-    llm.reset()
-    llm.fail(401)
-    job = ask(stack.client, QUESTION + " (auth)")
-    assert job["state"] == "failed"
-    assert "401" in str(job["error"]) or "rejected" in str(job["error"]).lower()
-
-
-def test_a_stalled_provider_fails_the_job_within_its_time_limit(
-    llm_stack: tuple[Stack, LLMServer],
-) -> None:
-    stack, llm = llm_stack
-    llm.reset()
-    llm.stall(30)
-    started = time.monotonic()
-    job = ask(stack.client, QUESTION + " (stall)")
-    assert job["state"] == "failed", job
-    assert "retries" in str(job["error"])
-    assert time.monotonic() - started < 60

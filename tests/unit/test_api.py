@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from indexer.bootstrap import Services
 from search_api.app import create_app
-from tests.unit.test_indexing_service import sections, write_article
+from tests.builders import sections, write_article
 
 
 @pytest.fixture

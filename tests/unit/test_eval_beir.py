@@ -8,32 +8,7 @@ import pytest
 from eval.beir import article_record, load_beir, read_qrels
 from eval.model import DatasetError
 from indexer.ingest import load_source
-
-DOCS = [
-    ("d1", "Redis caching", "Cache-aside keeps hot keys in Redis with a TTL and jitter."),
-    ("d2", "Celery retries", "Retry failed Celery tasks with exponential backoff and acks_late."),
-    ("d3", "Postgres locks", "Row locks and SELECT FOR UPDATE serialise competing writers."),
-    ("d4", "", "Docker compose brings up the development stack with one command."),
-]
-QUERIES = {
-    "q1": "how do I cache keys in redis with a ttl",
-    "q2": "retry celery tasks with backoff",
-    "q3": "serialise writers with row locks",
-    "q9": "a query nobody judged",
-}
-QRELS = [("q1", "d1", 1), ("q2", "d2", 2), ("q3", "d3", 1), ("q3", "d4", 0)]
-
-
-def write_beir(folder: Path) -> Path:
-    """A tiny BEIR folder: four documents (one untitled), three judged queries."""
-    (folder / "qrels").mkdir(parents=True)
-    corpus = [{"_id": i, "title": t, "text": x} for i, t, x in DOCS]
-    (folder / "corpus.jsonl").write_text("".join(json.dumps(row) + "\n" for row in corpus))
-    queries = [{"_id": i, "text": t} for i, t in QUERIES.items()]
-    (folder / "queries.jsonl").write_text("".join(json.dumps(row) + "\n" for row in queries))
-    lines = ["query-id\tcorpus-id\tscore", *(f"{q}\t{d}\t{s}" for q, d, s in QRELS)]
-    (folder / "qrels" / "test.tsv").write_text("\n".join(lines) + "\n")
-    return folder
+from tests.builders import BEIR_DOCS, BEIR_QUERIES, write_beir
 
 
 def test_a_beir_folder_becomes_one_set_of_its_judged_queries(tmp_path: Path) -> None:
@@ -41,7 +16,7 @@ def test_a_beir_folder_becomes_one_set_of_its_judged_queries(tmp_path: Path) -> 
 
     assert dataset.name == "tiny" and dataset.kind == "beir" and dataset.ignore_identical_ids
     (only,) = dataset.sets
-    assert only.queries == {q: QUERIES[q] for q in ("q1", "q2", "q3")}
+    assert only.queries == {q: BEIR_QUERIES[q] for q in ("q1", "q2", "q3")}
     assert only.qrels == {"q1": {"d1": 1}, "q2": {"d2": 2}, "q3": {"d3": 1}}
 
 
@@ -53,7 +28,7 @@ def test_the_converted_corpus_is_read_by_the_projects_own_jsonl_loader(tmp_path:
     assert not loaded.failures
     assert [a.id for a in loaded.articles] == ["d1", "d2", "d3", "d4"]
     assert loaded.articles[1].title == "Celery retries"
-    assert loaded.articles[1].text == DOCS[1][2]
+    assert loaded.articles[1].text == BEIR_DOCS[1][2]
 
 
 def test_a_document_without_a_title_is_titled_by_its_id() -> None:
@@ -100,4 +75,4 @@ def test_another_split_is_read_from_its_own_qrels_file_and_named_after_it(
     dataset = load_beir(folder, tmp_path / "work", split="dev")
 
     assert dataset.name == "tiny-dev" and dataset.split == "dev"
-    assert dataset.sets[0].queries == {"q2": QUERIES["q2"]}
+    assert dataset.sets[0].queries == {"q2": BEIR_QUERIES["q2"]}

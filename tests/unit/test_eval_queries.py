@@ -7,29 +7,18 @@ import pytest
 from eval.model import QuerySet
 from eval.queries import DEEP_K, documents_in_order, rank_documents, run_query_set
 from eval.retrieval import eval_settings
-from indexer.bootstrap import Services, VectorBackend, build
+from indexer.bootstrap import Services
 from indexer.config import Settings
 from indexer.model import Hit
 from indexer.ports import NoProgress
 from indexer.search.search_service import ArticleResult, SearchPage
-from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
-from tests.unit.test_indexing_service import sections, write_article
-
-
-def build_with_fakes(settings: Settings) -> Services:
-    """Services as the evaluation builds them, with fakes at the model ports."""
-    return build(
-        settings,
-        embedder=FakeEmbedder(),
-        tokenizer=FakeTokenizer(),
-        vectors=VectorBackend(empty=InMemoryVectorIndex, load=InMemoryVectorIndex.load),
-    )
+from tests.builders import fake_model_services, sections, write_article
 
 
 @pytest.fixture
 def services(settings: Settings, tmp_path: Path) -> Services:
     """Three articles indexed, searched with the evaluation's settings (pages of 100)."""
-    services = build_with_fakes(eval_settings(settings, settings.data_dir, 0))
+    services = fake_model_services(eval_settings(settings, settings.data_dir, 0))
     folder = tmp_path / "articles"
     write_article(folder, "redis-caching", sections("Expiry", "Stampedes"))
     write_article(folder, "celery-retries", sections("Backoff", "Idempotency"))

@@ -10,16 +10,19 @@ from eval.metrics import MEASURES
 from eval.report import markdown_table, read_json, write_json
 from eval.retrieval import MODES, run_retrieval_eval
 from indexer.config import Settings
-from tests.unit.test_eval_beir import write_beir
-from tests.unit.test_eval_queries import build_with_fakes
-from tests.unit.test_eval_sample_sets import question
-from tests.unit.test_indexing_service import sections, write_article
+from tests.builders import (
+    fake_model_services,
+    question_line,
+    sections,
+    write_article,
+    write_beir,
+)
 
 
 @pytest.fixture
 def beir_report(settings: Settings, tmp_path: Path) -> dict[str, Any]:
     folder = write_beir(tmp_path / "tiny")
-    return run_retrieval_eval(folder, settings, build=build_with_fakes)
+    return run_retrieval_eval(folder, settings, build=fake_model_services)
 
 
 def test_the_report_maps_each_mode_to_its_four_measures(beir_report: dict[str, Any]) -> None:
@@ -63,8 +66,8 @@ def test_the_index_is_thrown_away_unless_it_is_kept(settings: Settings, tmp_path
     folder = write_beir(tmp_path / "tiny")
     kept = tmp_path / "kept"
 
-    first = run_retrieval_eval(folder, settings, build=build_with_fakes, keep_index=kept)
-    again = run_retrieval_eval(folder, settings, build=build_with_fakes, keep_index=kept)
+    first = run_retrieval_eval(folder, settings, build=fake_model_services, keep_index=kept)
+    again = run_retrieval_eval(folder, settings, build=fake_model_services, keep_index=kept)
 
     assert (kept / "footnote.db").is_file() and not settings.data_dir.exists()
     assert first["configuration"]["chunks_embedded"] > 0
@@ -78,11 +81,11 @@ def test_a_publication_reports_a_set_per_question_file_and_the_first_on_top(
     folder = tmp_path / "ledger"
     write_article(folder / "articles", "redis-caching", sections("Expiry", "Stampedes"))
     write_article(folder / "articles", "celery-retries", sections("Backoff"))
-    (folder / "questions.jsonl").write_text(question("a", True, "redis-caching"))
+    (folder / "questions.jsonl").write_text(question_line("a", True, "redis-caching"))
     (folder / "queries").mkdir()
-    (folder / "queries" / "words.jsonl").write_text(question("b", True, "celery-retries"))
+    (folder / "queries" / "words.jsonl").write_text(question_line("b", True, "celery-retries"))
 
-    report = run_retrieval_eval(folder, settings, build=build_with_fakes)
+    report = run_retrieval_eval(folder, settings, build=fake_model_services)
 
     assert list(report["sets"]) == ["ledger", "ledger-words"]
     assert report["metrics"] == report["sets"]["ledger"]["metrics"]

@@ -8,19 +8,18 @@ import pytest
 from eval.datasets import SAMPLE, dataset_folder, open_dataset
 from eval.model import DatasetError
 from eval.sample_sets import load_publication, read_question_set
-
-
-def question(qid: str, answerable: bool, *slugs: str) -> str:
-    relevant = [{"slug": slug, "section": None} for slug in slugs]
-    row = {"id": qid, "question": f"question {qid}", "answerable": answerable}
-    return json.dumps({**row, "relevant": relevant}) + "\n"
+from tests.builders import question_line
 
 
 def test_only_answerable_questions_count_each_relevant_to_the_articles_it_lists(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "questions.jsonl"
-    path.write_text(question("a", True, "x", "y") + question("b", False) + question("c", True, "z"))
+    path.write_text(
+        question_line("a", True, "x", "y")
+        + question_line("b", False)
+        + question_line("c", True, "z")
+    )
 
     questions = read_question_set(path, "mine")
 
@@ -31,7 +30,7 @@ def test_only_answerable_questions_count_each_relevant_to_the_articles_it_lists(
 
 def test_a_line_without_a_question_is_reported_with_its_line_number(tmp_path: Path) -> None:
     path = tmp_path / "questions.jsonl"
-    path.write_text(question("a", True, "x") + json.dumps({"id": "b"}) + "\n")
+    path.write_text(question_line("a", True, "x") + json.dumps({"id": "b"}) + "\n")
 
     with pytest.raises(DatasetError, match=r"questions.jsonl:2"):
         read_question_set(path, "mine")
@@ -50,7 +49,7 @@ def test_the_bundled_sample_has_the_main_identifier_and_recency_sets() -> None:
 def test_another_publication_names_its_sets_after_its_folder(tmp_path: Path) -> None:
     folder = tmp_path / "ledger"
     (folder / "articles").mkdir(parents=True)
-    (folder / "questions.jsonl").write_text(question("a", True, "x"))
+    (folder / "questions.jsonl").write_text(question_line("a", True, "x"))
 
     assert [s.name for s in load_publication(folder).sets] == ["ledger"]
 

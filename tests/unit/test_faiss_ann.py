@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 from indexer.adapters.faiss_index import IDS_SUFFIX, AnnConfig, FaissVectorIndex
-from indexer.bootstrap import build, open_index
+from indexer.bootstrap import open_index
 from indexer.config import Settings
 from indexer.errors import CorruptSnapshot
 from indexer.index.consistency import check_index
 from indexer.model import Article
-from tests.fakes import FakeEmbedder, FakeTokenizer
+from tests.builders import faiss_services
 
 DIM = 48
 Data = tuple[np.ndarray, np.ndarray]
@@ -161,7 +161,7 @@ def test_a_mapped_index_answers_like_a_loaded_one_and_refuses_changes(
 
 def test_readers_map_snapshots_and_the_writer_does_not(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", _env_file=None)
-    services = build(settings, embedder=FakeEmbedder(), tokenizer=FakeTokenizer())
+    services = faiss_services(settings)
     services.indexing.index_article(
         Article(id="a1", title="a1", text="## Part\n\nalpha beta", source_path="t")
     )
@@ -216,7 +216,7 @@ def test_shrinking_well_below_the_threshold_returns_to_exact_search(data: Data) 
 
 def test_the_pipeline_with_an_hnsw_index_passes_the_consistency_check(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", _env_file=None, ann_min_vectors=12, hnsw_m=8)
-    services = build(settings, embedder=FakeEmbedder(), tokenizer=FakeTokenizer())
+    services = faiss_services(settings)
     words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi".split()
     for n in range(20):
         text = " ".join(words[(n + j) % len(words)] for j in range(6))

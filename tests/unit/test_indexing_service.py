@@ -4,28 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer.bootstrap import Services, VectorBackend, build
+from indexer.bootstrap import Services
 from indexer.config import Settings
 from indexer.errors import IndexMismatch, NotFound
 from indexer.index.consistency import check_index
 from indexer.model import Article
-from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
-
-
-def write_article(folder: Path, slug: str, body: str, **front: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    fields = {"title": slug.replace("-", " ").title(), "slug": slug, **front}
-    header = "\n".join(f"{key}: {value}" for key, value in fields.items())
-    path = folder / f"{slug}.md"
-    path.write_text(f"---\n{header}\n---\n\n{body}\n", encoding="utf-8")
-    return path
-
-
-def sections(*names: str) -> str:
-    return "\n\n".join(
-        f"## {name}\n\n" + " ".join(f"{name} sentence {i} about topic {name}." for i in range(30))
-        for name in names
-    )
+from tests.builders import fake_model_services, sections, write_article
+from tests.fakes import FakeEmbedder, FakeTokenizer
 
 
 @pytest.fixture
@@ -135,12 +120,7 @@ def test_an_index_built_with_one_model_refuses_another(
     settings: Settings, fake_services: Services, source: Path
 ) -> None:
     fake_services.indexing.sync_source(source)
-    other = build(
-        settings,
-        embedder=FakeEmbedder(name="another-model"),
-        tokenizer=FakeTokenizer(),
-        vectors=VectorBackend(empty=InMemoryVectorIndex, load=InMemoryVectorIndex.load),
-    )
+    other = fake_model_services(settings, embedder=FakeEmbedder(name="another-model"))
     write_article(source, "extra", sections("More"))
     with pytest.raises(IndexMismatch, match="another-model"):
         other.indexing.sync_source(source)

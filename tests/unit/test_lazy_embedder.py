@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from indexer.adapters.lazy_embedder import LazyEmbedder
-from indexer.bootstrap import build
 from indexer.config import Settings
 from indexer.model import Article
-from tests.fakes import FakeEmbedder, FakeTokenizer
+from tests.builders import faiss_services
+from tests.fakes import FakeEmbedder
 
 
 def test_the_model_loads_on_first_use_only_and_once_under_concurrency() -> None:
@@ -37,7 +37,7 @@ def test_the_model_loads_on_first_use_only_and_once_under_concurrency() -> None:
 
 def test_building_services_and_keyword_search_leave_a_lazy_model_unloaded(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
-    writer = build(settings, embedder=FakeEmbedder(), tokenizer=FakeTokenizer())
+    writer = faiss_services(settings)
     writer.indexing.index_article(
         Article(id="a1", title="Retries", text="## Part\n\ncelery retries backoff", source_path="t")
     )
@@ -46,7 +46,7 @@ def test_building_services_and_keyword_search_leave_a_lazy_model_unloaded(tmp_pa
         raise AssertionError("the model was loaded")
 
     lazy = LazyEmbedder("fake-embedder", refuse)
-    reader = build(settings, embedder=lazy, tokenizer=FakeTokenizer())
+    reader = faiss_services(settings, embedder=lazy)
     page = reader.search.search("celery retries", mode="bm25")
     assert [r.article_id for r in page.results] == ["a1"]
     assert not lazy.loaded

@@ -15,7 +15,7 @@ import pytest
 
 from footnote.cli import build_parser
 from tasks.processes import FOOTNOTE, serve_command, spawn, stop, worker_command
-from tests.conftest import ROOT
+from tests.builders import ROOT
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 SLEEP = [sys.executable, "-c", "import time; time.sleep(60)"]

@@ -9,12 +9,13 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from indexer.adapters.redis_query_cache import RedisQueryVectorCache
-from indexer.bootstrap import VectorBackend, build, query_embedder
+from indexer.bootstrap import query_embedder
 from indexer.config import Settings
 from indexer.model import Article
 from indexer.ports import Vectors
 from indexer.search.query_cache import CachedQueryEmbedder
-from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
+from tests.builders import fake_model_services
+from tests.fakes import FakeEmbedder
 from tests.services import free_port
 
 
@@ -143,12 +144,7 @@ def test_with_redis_down_the_cache_is_a_miss_and_never_raises() -> None:
 def test_search_keeps_working_with_redis_down(settings: Settings) -> None:
     down = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
     fake = FakeEmbedder()
-    services = build(
-        down,
-        embedder=fake,
-        tokenizer=FakeTokenizer(),
-        vectors=VectorBackend(empty=InMemoryVectorIndex, load=InMemoryVectorIndex.load),
-    )
+    services = fake_model_services(down, embedder=fake)
     services.indexing.index_article(
         Article(
             id="a1",
