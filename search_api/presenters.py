@@ -7,7 +7,9 @@ from pydantic import BaseModel
 
 from indexer.model import Article, Hit
 from indexer.search.search_service import ArticleResult, SearchPage
-from indexer.text.highlighting import QueryHighlighter, highlight_html
+from indexer.text.highlighting import QueryHighlighter
+from indexer.text.inline_markdown import plain_text
+from indexer.text.passage_html import passage_html
 from search_api.schemas import (
     ArticleHitOut,
     ArticleOut,
@@ -35,7 +37,9 @@ def passage_out(hit: Hit, highlighter: QueryHighlighter) -> PassageOut:
         anchor=hit.anchor,
         url=hit.deep_link,
         text=hit.text,
-        highlighted=highlight_html(hit.text, spans),
+        plain=plain_text(hit.text),
+        # Links in a passage are read against its article's address, not the search page's.
+        highlighted=passage_html(hit.text, spans, base_url=hit.url),
         highlights=spans,
         start=hit.start,
         end=hit.end,

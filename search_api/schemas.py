@@ -14,12 +14,16 @@ class PassageOut(BaseModel):
     heading: str | None = Field(description="The section heading the passage sits under")
     anchor: str | None
     url: str | None = Field(description="Deep link to the section: article url#anchor")
-    text: str
+    text: str = Field(description="The passage as written: a slice of the article's Markdown")
+    plain: str = Field(
+        description="The passage as plain text: no emphasis, code or link marks, no fence lines"
+    )
     highlighted: str = Field(
-        description="The passage as safe HTML: everything escaped, matching words in <mark>"
+        description="The passage as safe HTML: all text escaped; only <em>, <strong>, <code>, "
+        "<a> (http(s) links) from its Markdown, and matching words in <mark>"
     )
     highlights: list[tuple[int, int]] = Field(
-        description="Character offsets of matching words within `text`"
+        description="Character offsets of matching words within `text` (not `plain`)"
     )
     start: int = Field(description="Offset of the passage in the article text")
     end: int

@@ -1,22 +1,35 @@
-"""Saved HTML pages -> Article: metadata from the head, text from the main content only."""
+"""Saved HTML pages -> Article: metadata from the head and JSON-LD, text from the main content."""
 
 from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from indexer.ingest.fields import (
-    coerce_date,
     coerce_tags,
-    optional_text,
+    optional_names,
     slug_from_path,
     slug_from_url,
 )
-from indexer.ingest.html_to_markdown import main_content, node_to_markdown, strip_boilerplate
+from indexer.ingest.html_main import main_content
+from indexer.ingest.html_meta import (
+    first_date,
+    json_ld,
+    ld_article,
+    ld_names,
+    link,
+    meta,
+    metas,
+    site_names,
+    without_site_name,
+)
+from indexer.ingest.html_to_markdown import node_to_markdown, strip_boilerplate
 from indexer.model import Article, LoadFailure, LoadResult
 from indexer.text.unicode import unicode_problem
 
-# An <h1> in these is site chrome (a logo, a widget title), never the article's title.
-_CHROME = frozenset({"nav", "aside", "footer", "form"})
+_MAIN_MARK = "data-footnote-main"
 
 
 def load_html(text: str, source_path: str) -> LoadResult:
@@ -25,83 +38,141 @@ def load_html(text: str, source_path: str) -> LoadResult:
     if problem:
         return LoadResult(articles=(), failures=(LoadFailure(source_path, *problem),))
     tree = LexborHTMLParser(text)
+    # Read before main_content(), which removes the <script>s that carry JSON-LD.
+    objects = json_ld(tree)
+    ld = ld_article(objects)
+    names = site_names(tree, objects)
     main = main_content(tree)
     if main is None:
         return _failed(source_path, "no <body> content")
-    heading = _title_heading(main)
+    heading = _title_heading(tree, main)
     title = (
-        (heading and _squash(heading.text()))
-        or _meta(tree, "og:title")
-        or _squash(_first_text(tree, "head title"))
+        (heading and without_site_name(_squash(heading.text()), names, guess=False))
+        or _cleaned(meta(tree, "og:title"), names)
+        or _cleaned(_first_text(tree, "head title"), names)
     )
     if not title:
         return _failed(source_path, "no title: no <h1>, og:title or <title>")
-    url = _link(tree, "canonical") or _meta(tree, "og:url")
     try:
-        # Dates are read before the chrome goes: an article's <time> often sits in its <header>.
-        published = coerce_date(
-            _meta(tree, "article:published_time") or _time(main) or _time(tree.root),
-            "published",
-        )
-        updated = coerce_date(_meta(tree, "article:modified_time"), "updated")
-        tags = coerce_tags(_metas(tree, "article:tag") or _meta(tree, "keywords"))
+        # Read before strip_boilerplate(): an article's <time> often sits in its <header>.
+        published, updated = _dates(tree, main, ld)
+        tags = coerce_tags(metas(tree, "article:tag") or meta(tree, "keywords"))
+        author = meta(tree, "author") or optional_names(ld_names(ld.get("author")), "author")
     except ValueError as exc:
         return _failed(source_path, str(exc))
 
-    if heading is not None:
+    if heading is not None and _contains(main, heading):
         heading.decompose()
     strip_boilerplate(main)
+    url = _canonical(tree)
     article = Article(
         id=(url and slug_from_url(url)) or slug_from_path(source_path),
         title=title,
         text=node_to_markdown(main),
         source_path=source_path,
         url=url,
-        author=_meta(tree, "author"),
+        author=author,
         published=published,
         updated=updated,
         tags=tags,
-        summary=_meta(tree, "description"),
+        summary=meta(tree, "description"),
     )
     return LoadResult(articles=(article,))
 
 
-def _title_heading(main: LexborNode) -> LexborNode | None:
-    """The main content's first <h1> that is not in page chrome."""
-    return next((h for h in main.css("h1") if not _in_chrome(h, main)), None)
+def _dates(
+    tree: LexborHTMLParser, main: LexborNode, ld: dict[str, object]
+) -> tuple[date | None, date | None]:
+    modified = [
+        ("JSON-LD dateModified", ld.get("dateModified")),
+        ("article:modified_time", meta(tree, "article:modified_time")),
+        ("og:updated_time", meta(tree, "og:updated_time")),
+    ]
+    published = first_date(
+        "published",
+        [
+            ("JSON-LD datePublished", ld.get("datePublished")),
+            ("article:published_time", meta(tree, "article:published_time")),
+            ("itemprop=datePublished", _attribute(tree.css_first("[itemprop=datePublished]"))),
+            ("<time datetime>", _time_near(main)),
+            *modified,  # a page that only says when it changed was published by then
+        ],
+    )
+    return published, first_date("updated", modified)
 
 
-def _in_chrome(node: LexborNode, main: LexborNode) -> bool:
-    # An <article>'s own <header> holds its title; the <body>'s header holds the site's name.
-    # LexborNode's == compares serialised HTML, hence mem_id for identity.
+def _title_heading(tree: LexborHTMLParser, main: LexborNode) -> LexborNode | None:
+    """The main content's first `<h1>`, else the last one before it (a post's header sits
+    above its body), never one in the site's own header."""
+    # Marked so that one selector lists it among the headings, in document order.
+    main.attrs[_MAIN_MARK] = ""
+    try:
+        before: LexborNode | None = None
+        passed = False
+        for node in tree.css(f"h1, [{_MAIN_MARK}]"):
+            if node.mem_id == main.mem_id:
+                passed = True
+            elif _in_site_header(node):
+                continue
+            elif _contains(main, node):
+                return node
+            elif not passed:
+                before = node
+        return before
+    finally:
+        del main.attrs[_MAIN_MARK]
+
+
+def _in_site_header(node: LexborNode) -> bool:
+    # An <article>'s own <header> holds its title; one outside any article holds the site's.
     ancestor = node.parent
-    while ancestor is not None and ancestor.mem_id != main.mem_id:
-        if ancestor.tag in _CHROME or (ancestor.tag == "header" and main.tag == "body"):
+    in_header = False
+    while ancestor is not None:
+        if ancestor.tag in ("article", "main") or ancestor.attributes.get("role") == "main":
+            return False
+        in_header = in_header or ancestor.tag == "header"
+        ancestor = ancestor.parent
+    return in_header
+
+
+def _contains(outer: LexborNode, node: LexborNode) -> bool:
+    # LexborNode's == compares serialised HTML, hence mem_id for identity.
+    ancestor: LexborNode | None = node
+    while ancestor is not None:
+        if ancestor.mem_id == outer.mem_id:
             return True
         ancestor = ancestor.parent
     return False
 
 
-def _meta(tree: LexborHTMLParser, key: str) -> str | None:
-    values = _metas(tree, key)
-    return values[0] if values else None
+def _time_near(main: LexborNode) -> str | None:
+    """The `<time datetime>` closest to the main content: inside it, else beside it."""
+    scope: LexborNode | None = main
+    while scope is not None:
+        value = _attribute(scope.css_first("time[datetime]"), "datetime")
+        if value:
+            return value
+        scope = scope.parent
+    return None
 
 
-def _metas(tree: LexborHTMLParser, key: str) -> list[str]:
-    # Sites mix up `name` and `property` (og:title under name=...), so either is accepted.
-    selector = f'meta[property="{key}" i], meta[name="{key}" i]'
-    values = (optional_text(node.attributes.get("content"), key) for node in tree.css(selector))
-    return [value for value in values if value]
+def _canonical(tree: LexborHTMLParser) -> str | None:
+    og_url = meta(tree, "og:url")
+    canonical = link(tree, "canonical")
+    # A relative canonical link is read against og:url when the page gives one.
+    return urljoin(og_url, canonical) if canonical and og_url else canonical or og_url
 
 
-def _link(tree: LexborHTMLParser, rel: str) -> str | None:
-    node = tree.css_first(f'link[rel~="{rel}" i]')
-    return optional_text(node.attributes.get("href"), rel) if node else None
+def _attribute(node: LexborNode | None, *names: str) -> str | None:
+    for name in names or ("content", "datetime"):
+        value = node.attributes.get(name) if node is not None else None
+        if value and value.strip():
+            return value.strip()
+    return None
 
 
-def _time(node: LexborNode | None) -> str | None:
-    element = node.css_first("time[datetime]") if node else None
-    return optional_text(element.attributes.get("datetime"), "datetime") if element else None
+def _cleaned(title: str | None, names: list[str]) -> str:
+    return without_site_name(_squash(title or ""), names) if title else ""
 
 
 def _first_text(tree: LexborHTMLParser, selector: str) -> str:

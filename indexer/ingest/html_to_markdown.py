@@ -33,17 +33,16 @@ _LANGUAGE_CLASS = re.compile(r"^(?:language|lang)-(\S+)$")
 
 
 def html_to_markdown(html: str) -> str:
-    """The main content of an HTML document or fragment, as Markdown."""
-    node = main_content(LexborHTMLParser(html))
+    """An article's HTML body (a feed entry's content, a record's body) as Markdown.
+
+    The whole fragment is the article, so all of it is kept but page chrome; a saved page,
+    whose main content must be found first, goes through `indexer.ingest.html` instead.
+    """
+    node = LexborHTMLParser(html).body
     if node is None:
         return ""
     strip_boilerplate(node)
     return node_to_markdown(node)
-
-
-def main_content(tree: LexborHTMLParser) -> LexborNode | None:
-    """The first `<article>`, else `<main>`/`[role=main]`, else `<body>`."""
-    return tree.css_first("article") or tree.css_first("main, [role=main]") or tree.body
 
 
 def strip_boilerplate(node: LexborNode) -> None:
@@ -53,11 +52,11 @@ def strip_boilerplate(node: LexborNode) -> None:
 
 
 def node_to_markdown(node: LexborNode) -> str:
-    _flatten_deep_nesting(node)
+    flatten_deep_nesting(node)
     return "\n\n".join(_blocks(node))
 
 
-def _flatten_deep_nesting(root: LexborNode) -> None:
+def flatten_deep_nesting(root: LexborNode) -> None:
     """Unwrap elements nested deeper than MAX_DEPTH below `root`, keeping their content.
 
     The conversion recurses once or twice per level, so junk such as 5,000 unclosed `<div>`s

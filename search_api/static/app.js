@@ -195,11 +195,49 @@
     const quote = element("blockquote", "passage-quote");
     if (heading.hasAttribute("href")) quote.setAttribute("cite", heading.getAttribute("href"));
     const text = element("p", "passage");
-    // The one trusted string: the server escaped the passage and added only <mark>.
-    text.innerHTML = passage.highlighted;
+    text.append(...passageNodes(passage.highlighted));
     quote.append(text);
     item.append(heading, quote);
     return item;
+  }
+
+  // The server escapes each passage and adds only these elements (its Markdown's emphasis,
+  // code and web links, and <mark>); copying them node by node, never through innerHTML,
+  // keeps any other markup out even if that promise were ever broken. DOMParser's document
+  // is inert: nothing in it runs or loads.
+  const PASSAGE_TAGS = new Set(["MARK", "EM", "STRONG", "CODE", "A"]);
+
+  function passageNodes(markup) {
+    const parsed = new DOMParser().parseFromString(String(markup || ""), "text/html");
+    return allowedCopies(parsed.body);
+  }
+
+  function allowedCopies(source) {
+    const nodes = [];
+    for (const child of source.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        nodes.push(document.createTextNode(child.data));
+        continue;
+      }
+      if (child.nodeType !== Node.ELEMENT_NODE) continue;
+      const inner = allowedCopies(child);
+      const href = child.tagName === "A" ? child.getAttribute("href") : null;
+      if (!PASSAGE_TAGS.has(child.tagName) || (child.tagName === "A" && !WEB_LINK.test(href || ""))) {
+        nodes.push(...inner); // an element we did not make: its text only
+        continue;
+      }
+      const copy = document.createElement(child.tagName.toLowerCase());
+      if (href) {
+        copy.setAttribute("href", href);
+        copy.setAttribute("rel", "nofollow");
+      }
+      if (child.tagName === "CODE" && child.classList.contains("code-block")) {
+        copy.className = "code-block";
+      }
+      copy.append(...inner);
+      nodes.push(copy);
+    }
+    return nodes;
   }
 
   // Passages are whole chunks, code included; folding the long ones keeps results scannable.
