@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import faiss
 import numpy as np
 
+from eval.ann_report import table
 from eval.beir import read_qrels, read_queries
 from indexer.bootstrap import VectorBackend, default_ef_construction, faiss_backend
 from indexer.config import Settings
@@ -281,28 +281,6 @@ def main(argv: list[str] | None = None) -> None:
     args.out.write_text(json.dumps(report, indent=2))
     print(table(report))
     print(f"\nfull report: {args.out}")
-
-
-def table(report: dict[str, Any]) -> str:
-    lines = [
-        "| index | build s | k=10 p50/p99 ms | k=100 p50/p99 ms | recall@10 | recall@100 | MB |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for row in report["results"] + report.get("ivf", []):
-        mb = f"{row['bytes'] / 1e6:.0f}" if "bytes" in row else ""
-        lines.append(
-            f"| {row['index']} | {row['build_s']} | {row['k10']['p50_ms']} / {row['k10']['p99_ms']}"
-            f" | {row['k100']['p50_ms']} / {row['k100']['p99_ms']} | {row.get('recall@10', 1.0)}"
-            f" | {row.get('recall@100', 1.0)} | {mb} |"
-        )
-    for row in report["ef_sweep"]:
-        lines.append(
-            f"| hnsw efSearch={row['ef_search']} | "
-            f"| {row['k10']['p50_ms']} / {row['k10']['p99_ms']}"
-            f" | {row['k100']['p50_ms']} / {row['k100']['p99_ms']} | {row['recall@10']}"
-            f" | {row['recall@100']} | |"
-        )
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":
