@@ -9,9 +9,11 @@ from typing import Any
 
 import feedparser
 
+from indexer.ingest.article_ids import derived_id
 from indexer.ingest.fields import (
     coerce_date,
     coerce_tags,
+    coerce_url,
     optional_text,
     required_text,
     slug_from_url,
@@ -61,8 +63,9 @@ def load_feed(text: str, source_path: str) -> LoadResult:
 
 
 def _article(entry: Mapping[str, Any], source_path: str) -> Article:
-    link = optional_text(entry.get("link"), "link")
-    article_id = (link and slug_from_url(link)) or optional_text(entry.get("id"), "guid")
+    link = coerce_url(entry.get("link"), "link")
+    guid = optional_text(entry.get("id"), "guid")
+    article_id = (link and slug_from_url(link)) or (guid and derived_id(guid))
     if not article_id:
         raise ValueError("missing id: the entry has no link with a path and no guid/id")
     contents: list[Mapping[str, Any]] = entry.get("content") or []

@@ -7,6 +7,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from indexer.ingest.fields import (
     coerce_date,
     coerce_tags,
+    coerce_url,
     optional_text,
     slug_from_path,
     slug_from_url,
@@ -36,8 +37,8 @@ def load_html(text: str, source_path: str) -> LoadResult:
     )
     if not title:
         return _failed(source_path, "no title: no <h1>, og:title or <title>")
-    url = _link(tree, "canonical") or _meta(tree, "og:url")
     try:
+        url = coerce_url(_link(tree, "canonical") or _meta(tree, "og:url"))
         # Dates are read before the chrome goes: an article's <time> often sits in its <header>.
         published = coerce_date(
             _meta(tree, "article:published_time") or _time(main) or _time(tree.root),
@@ -48,11 +49,14 @@ def load_html(text: str, source_path: str) -> LoadResult:
     except ValueError as exc:
         return _failed(source_path, str(exc))
 
+    article_id = (url and slug_from_url(url)) or slug_from_path(source_path)
+    if article_id is None:
+        return _failed(source_path, "neither the canonical link nor the file name makes an id")
     if heading is not None:
         heading.decompose()
     strip_boilerplate(main)
     article = Article(
-        id=(url and slug_from_url(url)) or slug_from_path(source_path),
+        id=article_id,
         title=title,
         text=node_to_markdown(main),
         source_path=source_path,
