@@ -116,6 +116,6 @@ def __getattr__(name: str) -> FastAPI:
         from indexer.bootstrap.log_setup import configure_logging
 
         settings = Settings()
-        configure_logging(settings.log_format)
+        configure_logging(settings.log_format, log_queries=settings.log_queries)
         return create_app(settings=settings)
     raise AttributeError(name)
