@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.adapters.sqlite_full import disk_full_translated
 from indexer.errors import IndexBusy
 from indexer.model import Article, Chunk, Hit
 from indexer.ports import LiveChunk, StoredArticle
@@ -86,8 +87,9 @@ class SqliteChunkStore:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
-        # WAL lets readers keep answering while a writer commits.
-        conn.execute("PRAGMA journal_mode = WAL")
+        with disk_full_translated(self.path):
+            # WAL lets readers keep answering while a writer commits.
+            conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         return conn
 
@@ -110,7 +112,8 @@ class SqliteChunkStore:
         except sqlite3.OperationalError as exc:
             raise IndexBusy(f"the index is being written by another process: {exc}") from exc
         try:
-            yield
+            with disk_full_translated(self.path):
+                yield
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
