@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from indexer.errors import FootnoteError
 from indexer.ingest.fields import url_problem
 from search_api.deps import ServicesDep, in_search_thread
-from search_api.errors import status_for
+from search_api.errors import public_text, status_for
 from search_api.presenters import search_response
 from search_api.schemas import SearchResponse
 
@@ -39,7 +39,7 @@ async def page(
                 request, lambda: search_response(services.search.search(q, k=10, mode=mode))
             )
         except FootnoteError as exc:
-            error = str(exc)
+            error = public_text(request, str(exc))
             status, _ = status_for(exc)
     return templates.TemplateResponse(
         request,
