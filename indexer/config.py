@@ -102,6 +102,11 @@ class Settings(BaseSettings):
         default_factory=list, description="Origins allowed by CORS; empty: CORS is closed"
     )
     log_format: Literal["json", "text"] = Field("json", description="Log line format")
+    log_queries: bool = Field(
+        False,
+        description="Keep query strings in the access log (secrets redacted); off: the path only,"
+        " so the log builds no per-reader search history",
+    )
 
     # Jobs. No Redis URL: the embedded mode (SQLite broker and job store in the data dir).
     redis_url: str | None = Field(None, description="Redis for the broker, jobs and caches")

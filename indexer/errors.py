@@ -1,6 +1,11 @@
 """The one error tree: what the core raises on purpose. Entry points map these, and only
 these, to responses (HTTP: `search_api/errors.py`; tasks: transient ones are retried)."""
 
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
 
 class FootnoteError(Exception):
     """Base of every error Footnote raises deliberately."""
@@ -36,6 +41,28 @@ class IndexMismatch(FootnoteError):
 
 class CorruptSnapshot(FootnoteError):
     """A snapshot on disk fails its checks; it is never loaded."""
+
+
+class NoSpaceLeft(FootnoteError):
+    """The disk under the index filled up while writing; nothing was committed."""
+
+    @classmethod
+    def writing(cls, path: str | os.PathLike[str]) -> NoSpaceLeft:
+        """Said the same way by every writer (SQLite, the snapshot files, FAISS), naming the
+        mount point that is full, which is where the operator has to make room."""
+        return cls(
+            f"no space left on {_mount_point(Path(path))} (writing {path}): free some space "
+            "there and run it again; the index is unchanged since its last commit"
+        )
+
+
+def _mount_point(path: Path) -> Path:
+    path = Path(os.path.abspath(path))
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    while not os.path.ismount(path):
+        path = path.parent
+    return path
 
 
 class IndexNotReady(TransientError):

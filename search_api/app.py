@@ -17,6 +17,7 @@ from indexer.bootstrap import Services
 from indexer.config import Settings
 from indexer.errors import FootnoteError
 from indexer.jobs.job_service import JobService
+from indexer.server_paths import ServerPaths
 from search_api.errors import install_error_handlers
 from search_api.metrics import LatencyMiddleware, Metrics
 from search_api.rate_limit import RateLimitMiddleware, RateLimits
@@ -59,6 +60,7 @@ def create_app(
             app.state.services = build(config)
         else:
             app.state.services = services
+        app.state.server_paths = ServerPaths.of(app.state.services.settings)
         app.state.jobs = jobs or _jobs(app.state.services.settings)
         app.state.metrics = Metrics(app.state.services.reader)
         app.state.search_threads = CapacityLimiter(app.state.services.settings.search_threads)
@@ -116,6 +118,6 @@ def __getattr__(name: str) -> FastAPI:
         from indexer.bootstrap.log_setup import configure_logging
 
         settings = Settings()
-        configure_logging(settings.log_format)
+        configure_logging(settings.log_format, log_queries=settings.log_queries)
         return create_app(settings=settings)
     raise AttributeError(name)

@@ -26,6 +26,7 @@ from indexer.errors import (
     NotFound,
     TransientError,
 )
+from indexer.server_paths import ServerPaths
 
 log = logging.getLogger(__name__)
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -47,6 +48,13 @@ STATUS: list[tuple[type[FootnoteError], int, str]] = [
 ]
 
 
+def public_text(request: Request, text: str) -> str:
+    """`text` as an HTTP client may see it: without the server's directories (the log keeps
+    them). Every message of ours that a response carries goes through here."""
+    paths: ServerPaths | None = getattr(request.app.state, "server_paths", None)
+    return paths.hide(text) if paths is not None else text
+
+
 def status_for(exc: FootnoteError) -> tuple[int, str]:
     return next((status, kind) for cls, status, kind in STATUS if isinstance(exc, cls))
 
@@ -57,12 +65,12 @@ def error_response(status: int, kind: str, detail: str, **headers: str) -> JSONR
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FootnoteError)
-    async def footnote_error(_: Request, exc: FootnoteError) -> JSONResponse:
+    async def footnote_error(request: Request, exc: FootnoteError) -> JSONResponse:
         status, kind = status_for(exc)
         if status >= 500:
             log.error("request failed: %s", exc)
         headers = {"Retry-After": "5"} if status == 503 else {}
-        return error_response(status, kind, str(exc), **headers)
+        return error_response(status, kind, public_text(request, str(exc)), **headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

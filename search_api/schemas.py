@@ -100,11 +100,25 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 NOT_BLANK = r"\S"
 
 
+# The longest tag and author a filter may name. How many filter values one request may carry
+# is FOOTNOTE_MAX_FILTERS, counted in one place (search_api.request_limits.limit_filters) for
+# /search and /ask alike: a setting, and a sum over four fields, which the static schema can
+# state in words only, so it sets no count of its own (it used to say 10 tags: a second limit
+# with a second message).
+MAX_TAG_CHARS = 100
+MAX_AUTHOR_CHARS = 200
+TagValue = Annotated[str, Field(max_length=MAX_TAG_CHARS)]
+
+
 class FiltersIn(BaseModel):
     model_config = {"extra": "forbid"}
 
-    tags: list[str] = Field(default_factory=list, max_length=10)
-    author: str | None = Field(None, max_length=200)
+    tags: list[TagValue] = Field(
+        default_factory=list,
+        description="With author, since and until at most FOOTNOTE_MAX_FILTERS (default 20)"
+        " filter values in all (422 above)",
+    )
+    author: str | None = Field(None, max_length=MAX_AUTHOR_CHARS)
     since: IsoDate | None = None
     until: IsoDate | None = None
 

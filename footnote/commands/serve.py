@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             proxy_headers=True,
             forwarded_allow_ips=settings.forwarded_allow_ips,
             log_level="info",
-            log_config=logging_config(settings.log_format),
+            log_config=logging_config(settings.log_format, log_queries=settings.log_queries),
         )
     finally:
         if worker is not None:

@@ -20,6 +20,8 @@ read-only, and a writer loads its own private copy.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,7 +29,7 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
-from indexer.errors import CorruptSnapshot
+from indexer.errors import CorruptSnapshot, NoSpaceLeft
 from indexer.ports import Vectors
 
 IDS_SUFFIX = ".ids.npy"
@@ -140,7 +142,13 @@ class FaissVectorIndex:
         return len(self._where)
 
     def save(self, path: str) -> None:
-        faiss.write_index(self._index, path)
+        try:
+            faiss.write_index(self._index, path)
+        except RuntimeError as exc:
+            # FAISS reports a short write as a RuntimeError quoting strerror, not an OSError.
+            if os.strerror(errno.ENOSPC) in str(exc):
+                raise NoSpaceLeft.writing(path) from exc
+            raise
         with open(path + IDS_SUFFIX, "wb") as handle:
             np.save(handle, self._ids, allow_pickle=False)
 

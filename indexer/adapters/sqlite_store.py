@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.adapters import sqlite_rows
+from indexer.adapters.sqlite_full import disk_full_translated
 from indexer.adapters.sqlite_schema import connect, create_or_upgrade
 from indexer.errors import IndexBusy
 from indexer.model import Article, Chunk, Hit
@@ -51,7 +52,8 @@ class SqliteChunkStore:
         except sqlite3.OperationalError as exc:
             raise IndexBusy(f"the index is being written by another process: {exc}") from exc
         try:
-            yield
+            with disk_full_translated(self.path):
+                yield
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")

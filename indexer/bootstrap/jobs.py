@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from indexer.config import Settings
 from indexer.ports import AnswerCache, JobQueue, JobStore
+from indexer.server_paths import ServerPaths
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -18,7 +19,7 @@ def build_jobs(settings: Settings, queue: JobQueue) -> JobService:
     """The job service over the configured store: Redis when set, else SQLite in the data dir."""
     from indexer.jobs.job_service import JobService
 
-    return JobService(job_store(settings), queue)
+    return JobService(job_store(settings), queue, ServerPaths.of(settings).hide)
 
 
 def job_store(settings: Settings) -> JobStore:

@@ -1,5 +1,5 @@
 """Log lines for the API and the workers: JSON (one object a line) or text, each carrying the
-id of the request it serves, with bearer tokens blanked out.
+id of the request it serves, with bearer tokens and secret-looking query parameters blanked out.
 
 Entry points call `configure_logging(settings.log_format)`; uvicorn gets `logging_config(...)`
 as its `log_config`, a plain dict, so processes it spawns (`--workers N`) set up the same way.
@@ -25,7 +25,14 @@ LogFormat = Literal["json", "text"]
 # concurrent requests (tasks, threads started with a copied context) never see each other's.
 request_id: ContextVar[str | None] = ContextVar("footnote_request_id", default=None)
 
-_BEARER = re.compile(r"(?i)\b(bearer\s+)[^\s'\",;]+")
+# `Bearer TOKEN` as a header writes it, and as a query string does (`Bearer%20TOKEN`, `Bearer+`).
+_BEARER = re.compile(r"(?i)\b(bearer(?:\s+|%20|\+))[^\s'\",;&]+")
+# A query parameter whose name says it holds a secret: `?token=`, `&api_key=`, `?password=`...
+_SECRET_PARAM = re.compile(
+    r"(?i)([?&;](?:[\w.-]*(?:token|secret|passw(?:or)?d|api[_-]?key|authori[sz]ation|credential"
+    r"|signature|session)[\w.-]*|key|auth|sig|pwd)=)[^&\s#'\"]*"
+)
+REDACTED = "[redacted]"
 _FIELDS = ["levelname", "name", "message", "request_id"]
 _TEXT = "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"
 
@@ -39,8 +46,18 @@ def bound_request_id(value: str | None) -> Iterator[None]:
         request_id.reset(token)
 
 
+def redacted(text: str) -> str:
+    """`text` with bearer tokens and the values of secret-looking query parameters blanked."""
+    # Cheap tests first: most lines hold neither a token nor a query string.
+    if "earer" in text or "EARER" in text:
+        text = _BEARER.sub(rf"\1{REDACTED}", text)
+    if "=" in text:
+        text = _SECRET_PARAM.sub(rf"\1{REDACTED}", text)
+    return text
+
+
 class RequestContext(logging.Filter):
-    """Adds `request_id` to every record and blanks bearer tokens out of its message.
+    """Adds `request_id` to every record and blanks secrets out of its message.
 
     Installed on the handler, not on a logger, so records propagated from any library pass it.
     """
@@ -48,18 +65,28 @@ class RequestContext(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
         message = record.getMessage()
-        if "earer" in message:  # cheap test first: almost no line mentions a token
-            record.msg, record.args = _BEARER.sub(r"\1[redacted]", message), None
+        cleaned = redacted(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
         return True
 
 
 class AccessFields(logging.Filter):
-    """Uvicorn's access line as fields too (it logs them as positional args)."""
+    """Uvicorn's access line as fields too (it logs them as positional args), its path without
+    the query string unless `log_queries`: a log of every reader's search terms next to their
+    address is a search history nobody asked us to keep. Kept queries are redacted."""
+
+    def __init__(self, log_queries: bool = False) -> None:
+        super().__init__()
+        self.log_queries = log_queries
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) == 5:
-            record.client, record.method, record.path, _, record.status = args
+            client, method, path, version, status = args
+            path = redacted(str(path)) if self.log_queries else str(path).partition("?")[0]
+            record.args = (client, method, path, version, status)
+            record.client, record.method, record.path, record.status = client, method, path, status
         return True
 
 
@@ -82,13 +109,16 @@ def make_handler(log_format: LogFormat = "json", stream: IO[str] | None = None) 
     return handler
 
 
-def logging_config(log_format: LogFormat = "json", level: str = "INFO") -> dict[str, Any]:
+def logging_config(
+    log_format: LogFormat = "json", level: str = "INFO", log_queries: bool = False
+) -> dict[str, Any]:
     """A `logging.config.dictConfig` for the whole process, uvicorn's loggers included."""
     quiet = {"level": level, "handlers": [], "propagate": True}
+    access = {"()": "indexer.bootstrap.log_setup.AccessFields", "log_queries": log_queries}
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"access": {"()": "indexer.bootstrap.log_setup.AccessFields"}},
+        "filters": {"access": access},
         "handlers": {
             "main": {"()": "indexer.bootstrap.log_setup.make_handler", "log_format": log_format}
         },
@@ -102,5 +132,7 @@ def logging_config(log_format: LogFormat = "json", level: str = "INFO") -> dict[
     }
 
 
-def configure_logging(log_format: LogFormat = "json", level: str = "INFO") -> None:
-    logging.config.dictConfig(logging_config(log_format, level))
+def configure_logging(
+    log_format: LogFormat = "json", level: str = "INFO", log_queries: bool = False
+) -> None:
+    logging.config.dictConfig(logging_config(log_format, level, log_queries))

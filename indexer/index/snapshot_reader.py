@@ -37,7 +37,8 @@ class LoadedSnapshot:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a committed snapshot is not served: which generation, which file, what was wrong."""
+    """Why a committed snapshot is not served (or can no longer be): which generation, which
+    file, what was wrong."""
 
     generation: int
     file: str
@@ -59,6 +60,7 @@ class SnapshotReader:
         self._loaded: LoadedSnapshot | None = None
         self._lock = threading.Lock()
         self._refused: Refusal | None = None
+        self._reported_unreadable: int | None = None
         self.reloads = 0
 
     @property
@@ -135,11 +137,14 @@ class SnapshotReader:
         return None
 
     def status(self) -> dict[str, object]:
-        """`ok`, `degraded` (a committed snapshot was refused; an older one is served) or
-        `not_ready`; with the loaded snapshot's numbers and the refusal, if any."""
+        """`ok`, `degraded` (a committed snapshot was refused and an older one is served, or
+        the served one can no longer be read from disk) or `not_ready`; with the loaded
+        snapshot's numbers and the problem, if any."""
         loaded = self._loaded
         refused = self._refused
-        state = "not_ready" if loaded is None else "degraded" if refused else "ok"
+        unreadable = self._unreadable(loaded) if loaded else None
+        problem = refused or unreadable
+        state = "not_ready" if loaded is None else "degraded" if problem else "ok"
         return {
             "status": state,
             "loaded": loaded is not None,
@@ -148,9 +153,27 @@ class SnapshotReader:
             "chunks": loaded.manifest.chunks if loaded else 0,
             "articles": loaded.manifest.articles if loaded else 0,
             "reloads": self.reloads,
-            "error": refused.error if refused else None,
+            "error": problem.error if problem else None,
             "refused": asdict(refused) if refused else None,
+            "unreadable": asdict(unreadable) if unreadable else None,
         }
+
+    def _unreadable(self, loaded: LoadedSnapshot) -> Refusal | None:
+        """The served snapshot's files gone from disk: searches go on from memory, but no
+        restarted process and no writer could load them again, so readiness must say so."""
+        gone = self._snapshots.missing(loaded.generation)
+        if gone is None:
+            return None
+        file, reason = gone
+        error = (
+            f"the snapshot being served can no longer be read from disk ({reason}); searches "
+            "are answered from memory until this process restarts, and the index cannot be "
+            "updated until it is restored or rebuilt (`footnote index --rebuild PATH`)"
+        )
+        if self._reported_unreadable != loaded.generation:
+            self._reported_unreadable = loaded.generation
+            log.error("%s", error, extra={"snapshot_generation": loaded.generation})
+        return Refusal(loaded.generation, file, error)
 
 
 def _named_file(directory: Path, error: str) -> str:

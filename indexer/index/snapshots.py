@@ -7,6 +7,7 @@ that exists without being recorded is debris from a crash and is removed.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.errors import CorruptSnapshot
+from indexer.errors import CorruptSnapshot, NoSpaceLeft
 
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
@@ -49,13 +50,14 @@ class SnapshotDirectory:
         writers: dict[str, Callable[[Path], None]],
         describe: Callable[[dict[str, str]], Manifest],
     ) -> Path:
-        """Write one generation completely, or leave nothing under its final name."""
+        """Write one generation completely, or leave nothing under its final name. A full disk
+        raises NoSpaceLeft (the writers' own OSErrors are translated here, once)."""
         final = self.path(generation)
         temp = self.root / f".tmp-{generation:08d}-{os.getpid()}"
         shutil.rmtree(temp, ignore_errors=True)
         shutil.rmtree(final, ignore_errors=True)  # debris of an uncommitted earlier attempt
-        temp.mkdir()
         try:
+            temp.mkdir()
             for name, write in writers.items():
                 write(temp / name)
             files = {rel: _sha256(temp / rel) for rel in _files(temp)}
@@ -65,8 +67,10 @@ class SnapshotDirectory:
             _fsync_dir(temp)
             os.replace(temp, final)
             _fsync_dir(self.root)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(temp, ignore_errors=True)
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise NoSpaceLeft.writing(exc.filename or temp) from exc
             raise
         return final
 
@@ -86,6 +90,25 @@ class SnapshotDirectory:
                 if _sha256(path) != expected:
                     raise CorruptSnapshot(f"snapshot {directory}: {rel} fails its checksum")
         return manifest
+
+    def missing(self, generation: int) -> tuple[str, str] | None:
+        """Which file of a generation is gone from disk and how, or None when all are there.
+
+        Existence only, no checksums: cheap enough for every readiness probe. A reader serves a
+        snapshot from memory, so this is how it learns that the files under it were deleted
+        (and that no restarted process, nor the next writer, could load them)."""
+        directory = self.path(generation)
+        if not directory.is_dir():
+            return str(directory), f"snapshot {generation} is gone: {directory} does not exist"
+        try:
+            listed = json.loads((directory / MANIFEST).read_text())["files"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            reason = f"snapshot {generation} has no readable manifest: {exc}"
+            return str(directory / MANIFEST), reason
+        for rel in listed:
+            if not (directory / rel).is_file():
+                return str(directory / rel), f"snapshot {generation} is missing {rel}"
+        return None
 
     def generations(self) -> list[int]:
         return sorted(int(p.name) for p in self.root.iterdir() if p.name.isdigit())

@@ -9,13 +9,14 @@ leaves the previous generation current and intact.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 
 import numpy as np
 
-from indexer.errors import ConcurrentEdit, IndexMismatch
+from indexer.errors import ConcurrentEdit, CorruptSnapshot, IndexMismatch
 from indexer.index.snapshots import LEXICAL, VECTORS, Manifest, SnapshotDirectory
 from indexer.model import Article, Chunk
 from indexer.ports import LexicalIndex, MetadataStore, VectorIndex, Vectors
@@ -50,12 +51,18 @@ class IndexUnitOfWork:
     def __enter__(self) -> IndexUnitOfWork:
         self._transaction = self._store.write_transaction()
         self._transaction.__enter__()
-        self._check_model()
-        current = self._store.generation()
-        self._generation = current + 1
-        # `load_vectors` reads a private instance from the snapshot's files, so it is changed
-        # in place: a copy would double the writer's memory (178 MB more at 100k chunks).
-        self._vectors = self._load_vectors(current) if current else self._empty_vectors()
+        try:
+            self._check_model()
+            current = self._store.generation()
+            self._check_snapshot(current)
+            self._generation = current + 1
+            # `load_vectors` reads a private instance from the snapshot's files, so it is
+            # changed in place: a copy would double the writer's memory (178 MB more at 100k).
+            self._vectors = self._load_vectors(current) if current else self._empty_vectors()
+        except BaseException:
+            # No `with` body will run, so no __exit__: give the write lock back now.
+            self._transaction.__exit__(*sys.exc_info())
+            raise
         self._changed = False
         return self
 
@@ -152,6 +159,16 @@ class IndexUnitOfWork:
         self._store.purge_removed(oldest_kept)
         self._store.commit()
         return self._generation
+
+    def _check_snapshot(self, current: int) -> None:
+        """The current generation must still be on disk: the next one is built from it."""
+        gone = self._snapshots.missing(current) if current else None
+        if gone is not None:
+            raise CorruptSnapshot(
+                f"cannot update the index: its current snapshot can no longer be read "
+                f"({gone[1]}); nothing was changed. Restore the data directory from a backup, "
+                "or rebuild the index with `footnote index --rebuild PATH`"
+            )
 
     def _check_model(self) -> None:
         model = self._store.get_meta("model")

@@ -16,9 +16,11 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
+from indexer.ingest.article_ids import derived_id
 from indexer.ingest.fields import (
     coerce_date,
     coerce_tags,
+    coerce_url,
     optional_text,
     required_text,
     slug_from_url,
@@ -79,8 +81,9 @@ def load_feed(text: str, source_path: str) -> LoadResult:
 def _article(
     entry: Mapping[str, Any], source_path: str, site: str | None, feed_author: str | None
 ) -> Article:
-    link = _link(entry, site)
-    article_id = (link and slug_from_url(link)) or optional_text(entry.get("id"), "guid")
+    link = coerce_url(_link(entry, site), "link")
+    guid = optional_text(entry.get("id"), "guid")
+    article_id = (link and slug_from_url(link)) or (guid and derived_id(guid))
     if not article_id:
         raise ValueError("missing id: the entry has no link with a path and no guid/id")
     content = _content(entry)

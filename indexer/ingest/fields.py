@@ -7,12 +7,14 @@ that can be shown to the person who wrote the source file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import PurePath
 from urllib.parse import unquote, urlsplit
 
+from indexer.ingest.article_ids import derived_id
 from indexer.model import Article
 
 DRAFT_STATUSES = frozenset({"draft", "unpublished", "private"})
@@ -30,7 +32,7 @@ def article_from_fields(
         title=title,
         text=text,
         source_path=source_path,
-        url=optional_text(raw.get("url"), "url"),
+        url=coerce_url(raw.get("url")),
         author=optional_names(raw.get("author"), "author"),
         published=coerce_date(raw.get("published"), "published"),
         updated=coerce_date(raw.get("updated"), "updated"),
@@ -120,8 +122,59 @@ def optional_names(value: object, field: str) -> str | None:
     return optional_text(value, field)
 
 
+# Whitespace, control and invisible formatting characters (bidi overrides, zero-width spaces)
+# of the Basic Multilingual Plane: Unicode 14's Cc, Cf and white space as ranges, written out
+# because `re` has no categories and the API's schema must read them too (a test holds them to
+# `unicodedata`). Browsers drop some from URLs, which turns `/<tab>/x` into `//x`.
+_UNSEEN = (
+    r"\x00-\x20\x7f-\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u1680\u180e"
+    r"\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff\ufff9-\ufffb"
+)
+# An absolute http(s) URL with a host (no user part: `https://bank.example@evil.example` goes to
+# evil.example), or a path on the site: `/` not followed by `/` or a backslash, both of which
+# browsers follow to another site. No backslash anywhere. The API publishes this in its schema.
+_HOST = rf"[^{_UNSEEN}\\/?#@\[\]:]+(?::[0-9]{{1,5}})?"
+WEB_LINK_PATTERN = (
+    rf"[Hh][Tt][Tt][Pp][Ss]?://{_HOST}(?:[/?#][^{_UNSEEN}\\]*)?"
+    rf"|/(?:[^{_UNSEEN}\\/][^{_UNSEEN}\\]*)?"
+)
+_WEB_LINK = re.compile(WEB_LINK_PATTERN)
+_UNSEEN_CHAR = re.compile(f"[{_UNSEEN}]")
+
+
+def coerce_url(value: object, field: str = "url") -> str | None:
+    """An absolute http(s) URL or a path on the site, stripped; None when absent or blank."""
+    url = optional_text(value, field)
+    if url is None:
+        return None
+    problem = url_problem(url)
+    if problem is not None:
+        raise ValueError(
+            f"{field} {ascii(url[:100])} {problem}: give an absolute http(s) URL "
+            "(https://blog.example/posts/a) or a path on the site (/posts/a)"
+        )
+    return url
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not a link readers may follow, or None. `WEB_LINK_PATTERN` decides; the
+    rest only says why."""
+    if _WEB_LINK.fullmatch(url):
+        return None
+    if _UNSEEN_CHAR.search(url):
+        return "holds whitespace, control or invisible characters"
+    if "\\" in url:
+        return "holds a backslash, which browsers read as a slash"
+    if url.startswith("//"):
+        return "is protocol-relative: it leads to another site"
+    if re.match("[Hh][Tt][Tt][Pp][Ss]?://", url):
+        return "names no plain host (no user part, port of digits only)"
+    return "is neither an absolute http(s) URL nor a path on the site"
+
+
 def slug_from_url(url: str) -> str | None:
-    """The last non-empty path segment of a URL, without a page suffix such as `.html`.
+    """An id from the last non-empty path segment of a URL, without a page suffix such as
+    `.html` (see `derived_id`).
 
     `/posts/my-post/index.html` gives `my-post`: `index` names the directory's page, not the
     article. None when the URL has no path to speak of.
@@ -133,12 +186,13 @@ def slug_from_url(url: str) -> str | None:
             if segment.lower().endswith(suffix):
                 segment = segment[: -len(suffix)]
         if segment and segment.lower() != "index":
-            return segment
+            return derived_id(segment)
     return None
 
 
-def slug_from_path(path: str | PurePath) -> str:
-    return PurePath(path).stem
+def slug_from_path(path: str | PurePath) -> str | None:
+    """An id from a file's name without its suffix (see `derived_id`)."""
+    return derived_id(PurePath(path).stem)
 
 
 def is_draft(fields: Mapping[str, object]) -> bool:

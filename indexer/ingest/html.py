@@ -9,6 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from indexer.ingest.fields import (
     coerce_tags,
+    coerce_url,
     optional_names,
     slug_from_path,
     slug_from_url,
@@ -54,6 +55,7 @@ def load_html(text: str, source_path: str) -> LoadResult:
     if not title:
         return _failed(source_path, "no title: no <h1>, og:title or <title>")
     try:
+        url = coerce_url(_canonical(tree))
         # Read before strip_boilerplate(): an article's <time> often sits in its <header>.
         published, updated = _dates(tree, main, ld)
         tags = coerce_tags(metas(tree, "article:tag") or meta(tree, "keywords"))
@@ -61,12 +63,14 @@ def load_html(text: str, source_path: str) -> LoadResult:
     except ValueError as exc:
         return _failed(source_path, str(exc))
 
+    article_id = (url and slug_from_url(url)) or slug_from_path(source_path)
+    if article_id is None:
+        return _failed(source_path, "neither the canonical link nor the file name makes an id")
     if heading is not None and _contains(main, heading):
         heading.decompose()
     strip_boilerplate(main)
-    url = _canonical(tree)
     article = Article(
-        id=(url and slug_from_url(url)) or slug_from_path(source_path),
+        id=article_id,
         title=title,
         text=node_to_markdown(main),
         source_path=source_path,

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from indexer.errors import InvalidArticle
+from indexer.ingest.article_ids import checked_id
 from indexer.ingest.fields import (
     article_from_fields,
     optional_text,
@@ -86,9 +87,10 @@ def load_article_json(obj: Mapping[str, object], source_path: str) -> Article:
 
 def _article_id(obj: Mapping[str, object]) -> str:
     for key in ("id", "slug"):
-        value = optional_text(obj.get(key), key)
-        if value:
-            return value
+        value = obj.get(key)
+        if optional_text(value, key):
+            # Checked as written, not stripped: the id stored must be the id that was sent.
+            return checked_id(str(value), key)
     url = optional_text(obj.get("url"), "url")
     derived = slug_from_url(url) if url else None
     if not derived:

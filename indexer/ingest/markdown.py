@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from indexer.ingest.article_ids import checked_id
 from indexer.ingest.fields import (
     article_from_fields,
     required_text,
@@ -54,12 +55,9 @@ def load_markdown(text: str, source_path: str) -> LoadResult:
 
     try:
         title = required_text(fields.get("title"), "title")
-        slug = fields.get("slug", slug_from_path(source_path))
-        if not isinstance(slug, str) or not slug.strip():
-            raise ValueError(f"slug must be a non-empty string, got {slug!r}")
         article = article_from_fields(
             fields,
-            article_id=slug.strip(),
+            article_id=_article_id(fields, source_path),
             title=title,
             text=_body(text, closing.end()),
             source_path=source_path,
@@ -67,6 +65,18 @@ def load_markdown(text: str, source_path: str) -> LoadResult:
     except ValueError as exc:
         return _failed(source_path, str(exc), None)
     return LoadResult(articles=(article,))
+
+
+def _article_id(fields: Mapping[str, object], source_path: str) -> str:
+    if "slug" not in fields:
+        derived = slug_from_path(source_path)
+        if derived is None:
+            raise ValueError("the file name makes no article id: give a `slug`")
+        return derived
+    slug = fields["slug"]
+    if not isinstance(slug, str) or not slug.strip():
+        raise ValueError(f"slug must be a non-empty string, got {slug!r}")
+    return checked_id(slug, "slug")
 
 
 def _body(text: str, delimiter_end: int) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.ingest.fields import WEB_LINK_PATTERN
+
 # One non-whitespace character somewhere: a blank title is a missing title.
 _NOT_BLANK = r"\S"
 # Text fields take numbers too (front matter and CMS exports write `title: 2024`).
@@ -18,6 +20,17 @@ _TEXT_OR_LIST: dict[str, Any] = {
     "description": "Text; a list (several authors) is joined with commas",
 }
 _BODY: dict[str, Any] = {"type": ["string", "null"]}
+# What str.strip() takes off both ends of a text field, spelled out: JSON Schema's `\s` (ECMA's)
+# is another set, with U+FEFF in it and U+001C-001F out.
+_SPACE = r"[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_URL: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": f"^{_SPACE}*(?:{WEB_LINK_PATTERN})?{_SPACE}*$"},
+        {"type": "null"},
+    ],
+    "description": "An absolute http(s) URL with a plain host, or a path on the site (/posts/a);"
+    " never //host or a backslash",
+}
 _DATE: dict[str, Any] = {
     "anyOf": [
         {"type": "string", "format": "date"},
@@ -45,7 +58,7 @@ ARTICLE_RECORD_SCHEMA: dict[str, Any] = {
             "description": "html converts the body to Markdown; by default a body that starts "
             "with a block tag is taken for HTML",
         },
-        "url": _TEXT,
+        "url": _URL,
         "summary": _TEXT,
         "author": _TEXT_OR_LIST,
         "published": _DATE,

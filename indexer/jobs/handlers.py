@@ -70,7 +70,9 @@ def ask(services: WorkerServices, job: Job, payload: AskPayload) -> dict[str, An
 def reindex(services: WorkerServices, job: Job, payload: ReindexPayload) -> dict[str, Any]:
     source = Path(payload.source or services.source_dir)
     report = services.indexing.sync_source(source, JobProgress(services.jobs, job.id))
-    return dict(report.as_dict())
+    # The files that failed, as the editor's client may see them: under [source dir], say.
+    failures = [services.jobs.public_text(str(failure)) for failure in report.failed]
+    return {**report.as_dict(), "failures": failures}
 
 
 def upsert(services: WorkerServices, job: Job, payload: UpsertPayload) -> dict[str, Any]:

@@ -32,6 +32,7 @@ class JobRunner:
         except TransientError:
             raise
         except FootnoteError as exc:
+            log.warning("job %s failed: %s", job_id, exc)  # in full: the stored error hides paths
             self._jobs.fail(job_id, str(exc))
             return
         self._jobs.succeed(job_id, result)

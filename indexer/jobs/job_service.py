@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from indexer.errors import JobCancelled, JobsUnavailable, NotFound, TransientError
@@ -18,9 +18,13 @@ WORKER_LOST = "the worker running this job stopped responding"
 
 
 class JobService:
-    def __init__(self, store: JobStore, queue: JobQueue) -> None:
+    def __init__(
+        self, store: JobStore, queue: JobQueue, public_text: Callable[[str], str] = str
+    ) -> None:
         self._store = store
         self._queue = queue
+        # Errors are stored as clients will read them (no server paths); workers log them whole.
+        self.public_text = public_text
 
     # --- clients --------------------------------------------------------------------------
 
@@ -126,10 +130,13 @@ class JobService:
         self._finish(job_id, "failed", error=reason)
 
     def retrying(self, job_id: str, reason: str, delay_s: float | None) -> None:
-        self._store.update(job_id, state="queued", error=f"retrying: {reason}")
+        error = f"retrying: {self.public_text(reason)}"
+        self._store.update(job_id, state="queued", error=error)
         self._store.add_event(job_id, "status", {"state": "queued", "retry_in_s": delay_s})
 
     def _finish(self, job_id: str, state: str, **fields: Any) -> None:
+        if fields.get("error"):
+            fields["error"] = self.public_text(fields["error"])
         self._store.update(job_id, state=state, finished_at=time.time(), **fields)
         event: dict[str, Any] = {"state": state}
         if fields.get("error"):

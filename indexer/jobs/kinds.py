@@ -16,6 +16,7 @@ from indexer.errors import FootnoteError, InvalidArticle, InvalidQuery
 from indexer.jobs import handlers
 from indexer.jobs.handlers import WorkerServices
 from indexer.jobs.records import Job
+from indexer.search.query_text import readable_text
 
 
 class JobKind(StrEnum):
@@ -76,7 +77,14 @@ class KindSpec:
 # Answers must not wait behind a long re-index: separate queues, both consumed by default.
 JOB_KINDS: dict[JobKind, KindSpec] = {
     JobKind.ASK: KindSpec(
-        "footnote.answer_question", "answers", 90, 120, 180.0, AskPayload, handlers.ask
+        "footnote.answer_question",
+        "answers",
+        90,
+        120,
+        180.0,
+        AskPayload,
+        handlers.ask,
+        check=lambda payload: readable_text(payload.question, "question"),
     ),
     JobKind.REINDEX: KindSpec(
         "footnote.reindex_source", "indexing", 3300, 3600, 900.0, ReindexPayload, handlers.reindex

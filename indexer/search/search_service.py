@@ -20,6 +20,7 @@ from indexer.search.fusion import (
     normalised_score_fusion,
     prefer_dates,
 )
+from indexer.search.query_text import readable_text
 from indexer.text.lexical_tokens import looks_like_code
 
 PASSAGES_PER_ARTICLE = 3
@@ -211,9 +212,7 @@ class SearchService:
         return normalised_score_fusion(dense, lexical, self._dense_weight)
 
     def _validate(self, query: str, k: int, mode: str, page: int, filters: SearchFilters) -> str:
-        text = " ".join(query.split())
-        if not text:
-            raise InvalidQuery("the query is empty: type a few words to search for")
+        text = readable_text(query, "query")
         if len(text) > self._max_query_chars:
             raise InvalidQuery(
                 f"the query is {len(text)} characters long; the limit is {self._max_query_chars}"

@@ -7,12 +7,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Request, Response
 
+from indexer.ingest.article_ids import ID_PATTERN, ID_RULE
 from indexer.ingest.record_schema import ARTICLE_RECORD_SCHEMA
 from search_api.deps import JobsDep, ServicesDep
 from search_api.request_limits import PayloadTooLarge
 from search_api.routes.jobs import ERRORS, IdempotencyKey, accepted
 from search_api.schemas import ErrorOut, JobAccepted
 
+# The schema states the id rule, and the loader applies it (with a message that states it); an
+# id already indexed may predate the rule, so deleting one only needs it to exist.
+NewArticleId = Annotated[
+    str, Path(description=ID_RULE, json_schema_extra={"pattern": f"^{ID_PATTERN}$"})
+]
 ArticleId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"\S")]
 TEXT_FIELDS = ("title", "body", "summary")  # what FOOTNOTE_MAX_ARTICLE_CHARS counts
 
@@ -58,7 +64,7 @@ def reindex(
     "/articles/{article_id}", status_code=202, response_model=JobAccepted, responses=ADMIN_ERRORS
 )
 def publish_article(
-    article_id: ArticleId,
+    article_id: NewArticleId,
     article: Annotated[
         dict[str, Any],
         Body(description="The article as a CMS sends it", json_schema_extra=ARTICLE_RECORD_SCHEMA),

@@ -16,12 +16,14 @@ from search_api.presenters import (
     search_response,
 )
 from search_api.schemas import (
+    MAX_AUTHOR_CHARS,
     NOT_BLANK,
     ArticleOut,
     ErrorOut,
     IsoDate,
     RelatedOut,
     SearchResponse,
+    TagValue,
 )
 
 router = APIRouter(tags=["search"])
@@ -49,9 +51,13 @@ async def search(
     k: Annotated[int, Query(ge=1, le=50, description="Articles per page")] = 10,
     page: Annotated[int, Query(ge=1, le=50)] = 1,
     tag: Annotated[
-        list[str] | None, Query(max_length=10, description="Only articles with all these tags")
+        list[TagValue] | None,
+        Query(
+            description="Only articles with all these tags. With author, since and until at "
+            "most FOOTNOTE_MAX_FILTERS (default 20) filter values in all (422 above)"
+        ),
     ] = None,
-    author: Annotated[str | None, Query(max_length=200)] = None,
+    author: Annotated[str | None, Query(max_length=MAX_AUTHOR_CHARS)] = None,
     since: Annotated[IsoDate | None, Query(description="Published on or after")] = None,
     until: Annotated[IsoDate | None, Query(description="Published on or before")] = None,
 ) -> Response:

@@ -14,8 +14,19 @@
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December",
   ];
-  // The template applies the same rule: only web links become hrefs.
-  const WEB_LINK = /^(https?:\/\/|\/)/;
+  // The template applies the same rule (WEB_LINK_PATTERN in indexer/ingest/fields.py): only
+  // absolute http(s) URLs with a plain host and paths on this site become hrefs; never `//host`
+  // or a backslash, which browsers follow to another site, nor whitespace, control or
+  // invisible characters, some of which they drop.
+  const UNSEEN =
+    "\\u0000-\\u0020\\u007f-\\u00a0\\u00ad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891" +
+    "\\u08e2\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000" +
+    "\\ufeff\\ufff9-\\ufffb";
+  const WEB_LINK = new RegExp(
+    `^(?:https?://[^${UNSEEN}\\\\/?#@\\[\\]:]+(?::[0-9]{1,5})?(?:[/?#][^${UNSEEN}\\\\]*)?` +
+      `|/(?:[^${UNSEEN}\\\\/][^${UNSEEN}\\\\]*)?)$`,
+    "iu",
+  );
 
   const form = document.querySelector('form[role="search"]');
   const box = document.getElementById("q");

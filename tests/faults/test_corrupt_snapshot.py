@@ -53,7 +53,10 @@ def test_a_truncated_snapshot_is_refused_and_the_previous_one_kept_serving(stack
         body = ready.json()
         assert body["status"] == "degraded" and body["generation"] == serving
         assert body["refused"]["generation"] == generation
-        assert body["refused"]["file"] == str(vectors)
+        # Named under the data directory, whose own path stays in the log (issue 16, step 9).
+        shown = vectors.relative_to(stack.data_dir)
+        assert body["refused"]["file"] == f"[data dir]/{shown}"
+        assert str(stack.data_dir) not in ready.text
         assert "checksum" in body["refused"]["error"]
         metrics = stack.get("/metrics").text
         assert "footnote_snapshot_refused 1.0" in metrics

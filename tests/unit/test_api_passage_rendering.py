@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from indexer.bootstrap import Services
 from search_api.app import create_app
-from tests.unit.test_indexing_service import write_article
+from tests.builders import write_article
 
 BODY = (
     "## Backoff\n\n"
