@@ -27,6 +27,7 @@ from indexer.errors import (
     TransientError,
 )
 from indexer.server_paths import ServerPaths
+from indexer.text.unicode import SOMETHING_TO_READ as NOT_BLANK
 
 log = logging.getLogger(__name__)
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -101,8 +102,8 @@ def _plain(error: Mapping[str, Any]) -> str:
     kind, context, given = error.get("type"), error.get("ctx") or {}, error.get("input")
     if kind == "string_too_short" and context.get("min_length") == 1:
         return "is empty"
-    if kind == "string_pattern_mismatch" and context.get("pattern") == r"\S":
-        return "is empty: it holds only whitespace"
+    if kind == "string_pattern_mismatch" and context.get("pattern") == NOT_BLANK:
+        return "is empty: it holds only whitespace, invisible characters or marks"
     if kind == "string_too_long" and isinstance(given, str):
         return f"is {len(given)} characters long; the limit is {context.get('max_length')}"
     return str(error.get("msg", "invalid"))

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field
 
+from indexer.text.unicode import SOMETHING_TO_READ
+
 
 class PassageOut(BaseModel):
     chunk_id: int
@@ -95,9 +97,9 @@ def _iso_date_text(value: object) -> object:
 IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 """A calendar date written YYYY-MM-DD, exactly what the schema's `format: date` promises."""
 
-# At least one character that is not whitespace: a blank query or question is refused by
-# the schema itself, so clients can see the rule.
-NOT_BLANK = r"\S"
+# At least one visible character: a blank or invisible-only query or question is refused by
+# the schema itself, so clients can see the rule (the search service applies the same one).
+NOT_BLANK = SOMETHING_TO_READ
 
 
 # The longest tag and author a filter may name. How many filter values one request may carry

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from indexer.ingest.article_ids import derived_id
 from indexer.model import Article
+from indexer.text.unicode import UNSEEN as _UNSEEN
 
 DRAFT_STATUSES = frozenset({"draft", "unpublished", "private"})
 _TRUE_STRINGS = frozenset({"true", "yes", "1", "on"})
@@ -122,14 +123,6 @@ def optional_names(value: object, field: str) -> str | None:
     return optional_text(value, field)
 
 
-# Whitespace, control and invisible formatting characters (bidi overrides, zero-width spaces)
-# of the Basic Multilingual Plane: Unicode 14's Cc, Cf and white space as ranges, written out
-# because `re` has no categories and the API's schema must read them too (a test holds them to
-# `unicodedata`). Browsers drop some from URLs, which turns `/<tab>/x` into `//x`.
-_UNSEEN = (
-    r"\x00-\x20\x7f-\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u1680\u180e"
-    r"\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff\ufff9-\ufffb"
-)
 # An absolute http(s) URL with a host (no user part: `https://bank.example@evil.example` goes to
 # evil.example), or a path on the site: `/` not followed by `/` or a backslash, both of which
 # browsers follow to another site. No backslash anywhere. The API publishes this in its schema.

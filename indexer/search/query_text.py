@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from indexer.errors import InvalidQuery
+from indexer.text.unicode import SOMETHING_TO_READ
 
-# Characters that show nothing by themselves: controls (NUL), formatting (zero-width space,
-# bidi marks, soft hyphen), unassigned and private code points, separators, and combining marks
-# with no letter to sit on. A query of only these used to match everything a little.
-_NOTHING_TO_READ = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Mc", "Me"})
+# Controls, formatting characters (zero-width space, bidi marks, soft hyphen), separators and
+# combining marks with no letter to sit on show nothing: a query of only these used to match
+# everything a little. The rule is a pattern so that the API's schema states it exactly.
+_VISIBLE = re.compile(SOMETHING_TO_READ)
 
 
 def readable_text(text: str, what: str = "query") -> str:
@@ -19,7 +21,7 @@ def readable_text(text: str, what: str = "query") -> str:
     cleaned = " ".join(spaced.split())
     if not cleaned:
         raise InvalidQuery(f"the {what} is empty: {_ASK[what]}")
-    if all(unicodedata.category(c) in _NOTHING_TO_READ for c in cleaned):
+    if not _VISIBLE.search(cleaned):
         raise InvalidQuery(
             f"the {what} is empty: it holds only invisible characters or marks; {_ASK[what]}"
         )
