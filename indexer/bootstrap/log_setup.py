@@ -98,6 +98,8 @@ def logging_config(log_format: LogFormat = "json", level: str = "INFO") -> dict[
             "uvicorn": quiet,
             "uvicorn.error": quiet,
             "uvicorn.access": {**quiet, "filters": ["access"]},
+            # A line per request would drown a sync poll's one summary line.
+            "httpx": {"level": "WARNING"},
         },
     }
 
