@@ -194,6 +194,8 @@ class IndexingService:
 def _from_source(article: StoredArticle, root: str, failed_paths: set[str]) -> bool:
     """Whether a stored article came from this source and its file did not merely fail to load
     (a file that fails to parse must not make its articles vanish)."""
+    if "://" in article.source_path:
+        return False  # fetched by sync from a URL: never a file under any folder
     path = str(Path(article.source_path).resolve())
     inside = path == root or path.startswith(root.rstrip("/") + "/")
     return inside and path not in failed_paths

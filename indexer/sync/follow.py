@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from indexer.config import SyncSource
 from indexer.errors import SyncError
 from indexer.ingest.feed import load_feed
+from indexer.ingest.fields import slug_from_url
 from indexer.ingest.html import load_html
 from indexer.model import LoadResult
 from indexer.ports import Fetched, Fetcher, FetchScope, PageState, Validators
@@ -143,7 +144,8 @@ def _page_article(poll: Poll, page: PageState, fetched: Fetched) -> PageState:
         return replace(page, error=reason, validators=Validators())
     article = loaded.articles[0]
     if article.url is None:
-        article = replace(article, url=fetched.url)
+        # No canonical URL: the page's own address names it (the loader only saw a path).
+        article = replace(article, url=fetched.url, id=slug_from_url(fetched.url) or article.id)
     if page.article_id not in (None, article.id):
         poll.remove(page.article_id)  # a new canonical URL made another id
     poll.upsert(article)

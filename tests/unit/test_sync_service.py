@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from eval.bench.site import Site
 from indexer.config import Settings, SyncSource
 from tests.builders import found, site_source, synced, write_article
@@ -168,3 +170,21 @@ def test_only_sources_whose_interval_passed_are_polled(site: Site, settings: Set
     assert [r.key for r in sync.poll_due(slack_s=1.0)] == ["fast"]
     now[0] += 95.0
     assert [r.key for r in sync.poll_due()] == ["fast", "slow"]
+
+
+def test_a_folder_synced_from_the_working_directory_leaves_fetched_pages_alone(
+    site: Site, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.publish("fetched", "Fetched", "Pelicans scoop fish.")
+    write_article(tmp_path / "here", "local", "Flamingos stand on one leg.")
+    monkeypatch.chdir(tmp_path / "here")
+    folder = SyncSource(kind="folder", path=Path("."), every_s=60)
+    services, sync = synced(settings, site_source(site), folder)
+
+    first = sync.poll_all()
+    again = sync.poll_all()
+
+    assert [run.outcome for run in first + again] == ["ok"] * 4
+    assert again[1].counts["deleted"] == 0
+    assert found(services, "pelicans") == ["fetched"]
+    assert found(services, "flamingos") == ["local"]
