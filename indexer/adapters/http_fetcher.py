@@ -111,7 +111,10 @@ class HttpxFetcher:
         if host not in self._hosts:
             raise FetchRefused(f"{url}: host {host} is not named in the sync settings")
         # Checked before robots.txt is read, too: a refused address is never connected to.
-        checked_addresses(host, _port(parts.scheme, parts.port), scope.allow_private)
+        try:
+            checked_addresses(host, _port(parts.scheme, parts.port), scope.allow_private)
+        except (FetchRefused, FetchFailed) as exc:
+            raise type(exc)(f"{url}: {exc}") from exc
 
     def _with_retries(self, url: str, scope: FetchScope, validators: Validators | None) -> _Answer:
         failure: FetchFailed | None = None
@@ -129,7 +132,9 @@ class HttpxFetcher:
                 return answer
             failure = FetchFailed(f"{url}: HTTP {answer.status}")
         assert failure is not None
-        raise FetchFailed(f"{failure} (after {self._retries + 1} attempts)") from failure
+        attempts = self._retries + 1
+        plural = "s" if attempts > 1 else ""
+        raise FetchFailed(f"{failure} (after {attempts} attempt{plural})") from failure
 
     def _once(self, url: str, scope: FetchScope, validators: Validators | None) -> _Answer:
         parts = urlsplit(url)
