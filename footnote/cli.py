@@ -1,4 +1,4 @@
-"""`footnote SUBCOMMAND`: index, search, serve, worker, reindex, check and eval.
+"""`footnote SUBCOMMAND`: index, search, serve, worker, reindex, sync, check and eval.
 
 Exit codes: 0 success; 1 the command ran but something it met failed (files that did not
 load, a failed check); 2 bad usage or a fatal error, with a message naming the cause.
@@ -14,6 +14,7 @@ import argparse
 from collections.abc import Sequence
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from footnote.arguments import Handler, fail, shared_parents
 from footnote.commands import COMMANDS
@@ -27,7 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(args)
         handler: Handler = args.handler
         return handler(args, settings)
-    except ValidationError as exc:
+    except (ValidationError, SettingsError) as exc:
+        # SettingsError: a setting that is not valid JSON (FOOTNOTE_SYNC_SOURCES, a list).
         return fail(f"invalid configuration: {exc}")
     except FootnoteError as exc:
         return fail(str(exc))

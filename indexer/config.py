@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -25,6 +26,44 @@ class ChunkingSettings(BaseModel):
         if self.overlap_tokens >= self.chunk_tokens // 2:
             raise ValueError("overlap_tokens must be under half of chunk_tokens")
         return self
+
+
+class SyncSource(BaseModel):
+    """A place Footnote follows by itself (`FOOTNOTE_SYNC_SOURCES`, a JSON list of these)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["feed", "sitemap", "folder"]
+    url: str | None = Field(None, description="feed and sitemap: the http(s) address to poll")
+    path: Path | None = Field(None, description="folder: the folder to index")
+    every_s: int = Field(300, ge=1, description="Seconds between two polls")
+    allow_private: bool = Field(
+        False, description="Fetch even when the host resolves to a private or loopback address"
+    )
+    name: str | None = Field(None, description="How runs are reported; default: url or path")
+
+    @model_validator(mode="after")
+    def _where(self) -> SyncSource:
+        if self.kind == "folder":
+            if self.path is None or self.url is not None:
+                raise ValueError("a folder source takes a path and no url")
+            return self
+        if self.url is None or self.path is not None:
+            raise ValueError(f"a {self.kind} source takes a url and no path")
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{self.url!r} is not an http(s) address with a host")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The source's name in the sync state and in reports."""
+        return self.name or self.url or str(self.path)
+
+    @property
+    def host(self) -> str | None:
+        """The host a feed or sitemap source, its pages and its redirects must stay on."""
+        return urlsplit(self.url).hostname if self.url else None
 
 
 class Settings(BaseSettings):
@@ -136,6 +175,31 @@ class Settings(BaseSettings):
         None, description="Retrieval confidence under which answers abstain (default: tuned)"
     )
 
+    # Sync: sources followed by the worker's periodic task and by `footnote sync`.
+    sync_sources: list[SyncSource] = Field(
+        default_factory=list, description="Feeds, sitemaps and folders to follow (JSON list)"
+    )
+    sync_timeout_s: float = Field(
+        10.0, gt=0, le=120, description="Sync fetcher: connect and read timeout per request"
+    )
+    sync_max_bytes: int = Field(
+        5_000_000, ge=10_000, description="Sync fetcher: largest response body accepted"
+    )
+    sync_retries: int = Field(
+        2, ge=0, le=10, description="Sync fetcher: retries of timeouts and 5xx, with backoff"
+    )
+    public_url: str | None = Field(
+        None, description="Where this instance is reached; named in the sync User-Agent"
+    )
+
+    @model_validator(mode="after")
+    def _sources_named_once(self) -> Settings:
+        keys = [source.key for source in self.sync_sources]
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        if twice:
+            raise ValueError(f"sync sources named twice (give each a name): {twice}")
+        return self
+
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url or self.llm_api_key)
@@ -156,6 +220,13 @@ class Settings(BaseSettings):
             return self.onnx_cache_dir
         base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
         return Path(base) / "footnote" / "onnx"
+
+    @property
+    def sync_tick_s(self) -> float:
+        """How often the periodic task looks for due sources: half the shortest interval,
+        between 1 and 30 s, so a source is polled at most that late."""
+        shortest = min((source.every_s for source in self.sync_sources), default=60)
+        return min(30.0, max(1.0, shortest / 2))
 
     @property
     def snapshot_dir(self) -> Path:

@@ -101,3 +101,20 @@ class JobCancelled(FootnoteError):
 
 class JobsUnavailable(TransientError):
     """The job store or the queue cannot be reached: no job can be accepted right now."""
+
+
+# --- sync: following feeds, sitemaps and folders ---
+
+
+class SyncError(FootnoteError):
+    """A sync source, or one of its pages, could not be followed this time."""
+
+
+class FetchRefused(SyncError):
+    """The fetcher's rules forbid this URL: a host not configured, a private address, robots.txt,
+    a redirect to another host, a body over the size cap."""
+
+
+class FetchFailed(SyncError, TransientError):
+    """The URL could not be fetched: timeouts, connection errors, server errors after retries,
+    or an answer that is neither content nor gone."""

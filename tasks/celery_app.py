@@ -14,10 +14,12 @@ from indexer.config import Settings
 from indexer.jobs.kinds import JOB_KINDS
 
 log = logging.getLogger(__name__)
+# The periodic sync task's name (its body is in tasks/sync.py).
+SYNC_TASK = "footnote.sync_due"
 
 
 def make_celery(settings: Settings) -> Celery:
-    app = Celery("footnote", broker=settings.broker_url, include=["tasks.jobs"])
+    app = Celery("footnote", broker=settings.broker_url, include=["tasks.jobs", "tasks.sync"])
     longest = max(spec.hard_limit_s for spec in JOB_KINDS.values())
     app.conf.update(
         # A task is acknowledged only when it ends, and a worker that dies mid-task gives
@@ -44,6 +46,18 @@ def make_celery(settings: Settings) -> Celery:
             for spec in JOB_KINDS.values()
         },
     )
+    # Beat's own state, beside the index rather than in whatever directory the worker runs in.
+    app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
+    if settings.sync_sources:
+        tick = settings.sync_tick_s
+        app.conf.beat_schedule = {
+            "sync-sources": {
+                "task": SYNC_TASK,
+                "schedule": tick,
+                # A tick still queued when the next is sent is dropped, not piled up.
+                "options": {"queue": "indexing", "expires": tick},
+            }
+        }
     if settings.redis_url:
         # Redis redelivers unacknowledged messages after this; it must outlast any task.
         # Keepalive and a periodic health check find a connection that died without a word

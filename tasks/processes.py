@@ -28,11 +28,16 @@ def footnote_command(*args: str) -> list[str]:
     return [*FOOTNOTE, *args]
 
 
-def worker_command(data_dir: Path | None = None, concurrency: int | None = None) -> list[str]:
-    """`footnote worker`; without `data_dir` it takes FOOTNOTE_DATA_DIR from its environment."""
+def worker_command(
+    data_dir: Path | None = None, concurrency: int | None = None, beat: bool = False
+) -> list[str]:
+    """`footnote worker`; without `data_dir` it takes FOOTNOTE_DATA_DIR from its environment.
+    `beat`: with the periodic scheduler (the sync) embedded."""
     command = footnote_command("worker")
     if concurrency is not None:
         command += ["--concurrency", str(concurrency)]
+    if beat:
+        command.append("--beat")
     if data_dir is not None:
         command += ["--data-dir", str(data_dir)]
     return command
@@ -90,10 +95,12 @@ def start_worker(
     env: dict[str, str] | None = None,
     log: Path | None = None,
     cwd: Path | None = None,
+    beat: bool = False,
 ) -> subprocess.Popen[bytes]:
     """`footnote worker`, stopped by the kernel if its starter dies: a worker left running
     would keep consuming jobs for a server (or a test run) that is gone."""
-    return spawn(worker_command(data_dir, concurrency), env, log, cwd, die_with_parent=True)
+    command = worker_command(data_dir, concurrency, beat)
+    return spawn(command, env, log, cwd, die_with_parent=True)
 
 
 def _parent_death_signal() -> Callable[[], None] | None:

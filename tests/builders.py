@@ -6,12 +6,14 @@ another. Importing this module loads no model, no torch and no web framework."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from indexer.bootstrap import Services, VectorBackend, build
-from indexer.config import Settings
+from eval.bench.site import Site
+from indexer.bootstrap import Services, VectorBackend, build, build_sync
+from indexer.config import Settings, SyncSource
 from indexer.jobs.handlers import WorkerServices
 from indexer.jobs.job_service import JobService
 from indexer.ports import LLM, AnswerCache, Embedder
@@ -19,6 +21,8 @@ from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
+
+    from indexer.sync.sync_service import SyncService
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -61,6 +65,38 @@ def worker_over(services: Services, jobs: JobService, cache: AnswerCache) -> Wor
         cache=cache,
         source_dir=services.settings.source_dir,
     )
+
+
+# --- sync -----------------------------------------------------------------------------------
+
+LISTINGS = {"sitemap": "/sitemap.xml", "feed": "/feed.xml"}
+
+
+def site_source(site: Site, kind: str = "sitemap", **fields: object) -> SyncSource:
+    """A source following `site`'s sitemap or feed; loopback allowed unless told otherwise."""
+    options: dict[str, object] = {"every_s": 1, "allow_private": True, **fields}
+    return SyncSource(kind=kind, url=site.url + LISTINGS[kind], **options)  # type: ignore[arg-type]
+
+
+def synced(
+    settings: Settings,
+    *sources: SyncSource,
+    clock: Callable[[], float] = time.time,
+    **options: object,
+) -> tuple[Services, SyncService]:
+    """Fake-model services and a sync service following `sources` with the real fetcher, its
+    timeout and retries short so failures are quick."""
+    quick: dict[str, object] = {"sync_timeout_s": 0.5, "sync_retries": 1, **options}
+    settings = settings.model_copy(update={"sync_sources": list(sources), **quick})
+    services = fake_model_services(settings)
+    return services, build_sync(settings, services.indexing, clock)
+
+
+def found(services: Services, words: str) -> list[str]:
+    """The articles a keyword search for `words` finds (none before the first snapshot)."""
+    if services.store.generation() == 0:
+        return []
+    return [r.article_id for r in services.search.search(words, k=20, mode="bm25").results]
 
 
 # --- articles -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ STABLE_KEYS: tuple[str, ...] = (
     "query.hybrid.server_p99_ms",
     "query.hybrid.rps_8_clients",
     "incremental.publish_to_searchable_s",
+    "sync.publish_to_searchable_s",
     "peer.txtai.index_time_ratio",
     "peer.txtai.query_latency_ratio",
     "peer.txtai.ndcg_delta",
@@ -153,6 +154,14 @@ def _other_table(report: dict[str, Any]) -> Table:
         _fmt(inc["publish_to_searchable_s"]),
         f"median of {inc['edits']} edits {spread or ''}, {inc['articles']} articles, {inc['mode']}",
     )
+    sync = report.get("sync")
+    if sync:
+        table.add_row(
+            "published on a site to searchable (s)",
+            _fmt(sync["publish_to_searchable_s"]),
+            f"median of {sync['publishes']} pages {sync['spread'].get('publish_s') or ''}, "
+            f"sitemap polled every {sync['every_s']} s, {sync['articles']} articles",
+        )
     table.add_row("API peak RSS (MB)", _fmt(mem["api_rss_mb"]), f"at {mem['size']}")
     table.add_row(
         "worker peak RSS (MB)", _fmt(mem["worker_rss_mb"]), f"at {mem['size']}, one upsert"

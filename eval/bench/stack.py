@@ -8,7 +8,7 @@ import secrets
 import socket
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,12 +108,15 @@ def running_stack(
     onnx_dir: Path | None,
     with_worker: bool,
     redis_url: str | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[Stack]:
     """`footnote serve --no-worker` (and `footnote worker` when asked) until the block ends.
     Without Redis the worker uses the embedded SQLite broker in the data directory, exactly
-    what `footnote serve` starts by itself."""
+    what `footnote serve` starts by itself. With FOOTNOTE_SYNC_SOURCES in `extra_env`, the
+    worker runs the periodic sync (beat) too, as `footnote serve` would."""
     token = secrets.token_urlsafe(16)
-    env = stack_env(data_dir, token, redis_url, onnx_dir)
+    env = {**stack_env(data_dir, token, redis_url, onnx_dir), **(extra_env or {})}
+    beat = "FOOTNOTE_SYNC_SOURCES" in env
     port = free_port()
     logs.mkdir(parents=True, exist_ok=True)
     started: list[subprocess.Popen[bytes]] = []
@@ -125,7 +128,7 @@ def running_stack(
         worker = None
         if with_worker:
             log_files.append(logs / f"worker-{port}.log")
-            worker = start_worker(data_dir, 1, env, log_files[1], PROJECT_ROOT)
+            worker = start_worker(data_dir, 1, env, log_files[1], PROJECT_ROOT, beat=beat)
             started.append(worker)
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, "/readyz", [api], log_files[:1], timeout_s=READY_TIMEOUT_S)

@@ -1,5 +1,6 @@
 """`footnote serve`: the HTTP API and search page under uvicorn, with a job worker alongside
-when no Redis is configured (embedded mode: nothing else would start one)."""
+when no Redis is configured (embedded mode: nothing else would start one), which also runs the
+periodic sync when sync sources are configured."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     worker = None
     if not settings.redis_url and not args.no_worker:
-        worker = start_worker(settings.data_dir)
+        worker = start_worker(settings.data_dir, beat=bool(settings.sync_sources))
     try:
         uvicorn.run(
             "search_api.app:create_app",

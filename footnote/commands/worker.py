@@ -16,6 +16,12 @@ def add_parser(commands: Commands, parents: Parents) -> None:
     worker.add_argument(
         "--queues", default="answers,indexing", help="queues to consume (default both)"
     )
+    worker.add_argument(
+        "--beat",
+        action="store_true",
+        help="also run the periodic scheduler that polls FOOTNOTE_SYNC_SOURCES (one worker "
+        "per deployment; `footnote serve` starts its embedded worker with it)",
+    )
     worker.set_defaults(handler=run)
 
 
@@ -28,14 +34,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from tasks.celery_app import get_app
 
     concurrency = args.concurrency or settings.worker_concurrency
-    get_app().worker_main(
-        argv=[
-            "worker",
-            "--loglevel=INFO",
-            f"--concurrency={concurrency}",
-            f"--queues={args.queues}",
-            "--without-gossip",
-            "--without-mingle",
-        ]
-    )
+    argv = [
+        "worker",
+        "--loglevel=INFO",
+        f"--concurrency={concurrency}",
+        f"--queues={args.queues}",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    get_app().worker_main(argv=[*argv, "--beat"] if args.beat else argv)
     return 0

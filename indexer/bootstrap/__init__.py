@@ -4,7 +4,8 @@ evals) build what they need here and pass it down.
 
 `services` wires the index, search and answers; `embedders` loads the model on its runtime;
 `vectors` makes and opens vector indexes; `jobs` the job store, the answer cache and a
-worker's runner; `log_setup` the process's logs.
+worker's runner; `sync` the sync service with its fetcher and state; `log_setup` the
+process's logs.
 """
 
 from indexer.bootstrap.embedders import load_model, resolve_model_dir
@@ -17,6 +18,7 @@ from indexer.bootstrap.services import (
     open_index,
     query_embedder,
 )
+from indexer.bootstrap.sync import build_sync, sync_state, sync_status
 from indexer.bootstrap.vectors import VectorBackend, default_ef_construction, faiss_backend
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "build",
     "build_jobs",
     "build_runner",
+    "build_sync",
     "default_ef_construction",
     "faiss_backend",
     "job_store",
@@ -35,4 +38,6 @@ __all__ = [
     "open_index",
     "query_embedder",
     "resolve_model_dir",
+    "sync_state",
+    "sync_status",
 ]

@@ -11,6 +11,7 @@ from indexer.server_paths import ServerPaths
 if TYPE_CHECKING:
     from redis import Redis
 
+    from indexer.bootstrap.services import Services
     from indexer.jobs.job_runner import JobRunner
     from indexer.jobs.job_service import JobService
 
@@ -49,14 +50,17 @@ def _redis(url: str) -> Redis:
     return Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=15)
 
 
-def build_runner(settings: Settings, jobs: JobService) -> JobRunner:
+def build_runner(
+    settings: Settings, jobs: JobService, services: Services | None = None
+) -> JobRunner:
     """A worker process's runner: the services loaded once (the model and the index are the
-    expensive part), the job service over the configured store."""
+    expensive part; pass them to share them with the process's other tasks), the job service
+    over the configured store."""
     from indexer.bootstrap.services import build
     from indexer.jobs.handlers import WorkerServices
     from indexer.jobs.job_runner import JobRunner
 
-    services = build(settings)
+    services = services or build(settings)
     return JobRunner(
         WorkerServices(
             jobs=jobs,

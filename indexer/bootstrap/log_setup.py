@@ -128,6 +128,8 @@ def logging_config(
             "uvicorn": quiet,
             "uvicorn.error": quiet,
             "uvicorn.access": {**quiet, "filters": ["access"]},
+            # A line per request would drown a sync poll's one summary line.
+            "httpx": {"level": "WARNING"},
         },
     }
 

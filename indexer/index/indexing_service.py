@@ -101,6 +101,39 @@ class IndexingService:
         report.chunks_total = self._store.counts()[1]
         return report
 
+    def apply(self, upserts: Sequence[Article], removals: Collection[str] = ()) -> IndexReport:
+        """Index `upserts` and remove `removals` in one commit (a sync poll's changes).
+
+        Articles whose content is unchanged are counted, not rewritten; drafts are removed;
+        removals of ids not indexed (or upserted in the same call) are ignored. With nothing
+        to change, nothing is committed."""
+        started = time.perf_counter()
+        report = IndexReport()
+        changed: list[Article] = []
+        deletions: list[str] = []
+        known: set[str] = set()
+        for article in upserts:
+            previous = self._store.stored_article(article.id)
+            if previous is not None:
+                known.add(article.id)
+            if article.draft:
+                deletions.extend([article.id] if previous is not None else [])
+            elif previous is not None and previous.content_hash == article.content_hash:
+                report.unchanged += 1
+            else:
+                changed.append(article)
+        kept = {article.id for article in upserts}
+        deletions += [
+            article_id
+            for article_id in dict.fromkeys(removals)
+            if article_id not in kept and self._store.stored_article(article_id) is not None
+        ]
+        if changed or deletions:
+            self._apply(changed, deletions, known, report, NoProgress())
+        report.seconds = time.perf_counter() - started
+        report.chunks_total = self._store.counts()[1]
+        return report
+
     def remove_article(self, article_id: str) -> IndexReport:
         """Take one article out of the index (a CMS unpublishing it)."""
         if self._store.stored_article(article_id) is None:
@@ -161,6 +194,8 @@ class IndexingService:
 def _from_source(article: StoredArticle, root: str, failed_paths: set[str]) -> bool:
     """Whether a stored article came from this source and its file did not merely fail to load
     (a file that fails to parse must not make its articles vanish)."""
+    if "://" in article.source_path:
+        return False  # fetched by sync from a URL: never a file under any folder
     path = str(Path(article.source_path).resolve())
     inside = path == root or path.startswith(root.rstrip("/") + "/")
     return inside and path not in failed_paths

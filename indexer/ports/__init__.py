@@ -10,6 +10,15 @@ from indexer.ports.embedding import Embedder, TokenIds, Tokenizer, TokenSpans, V
 from indexer.ports.index import LexicalIndex, LiveChunk, MetadataStore, StoredArticle, VectorIndex
 from indexer.ports.jobs import JobQueue, JobStore, NoProgress, Progress
 from indexer.ports.llm import LLM, ChatMessage, Completion
+from indexer.ports.sync import (
+    Fetched,
+    Fetcher,
+    FetchScope,
+    PageState,
+    SourceState,
+    SyncStateStore,
+    Validators,
+)
 
 __all__ = [
     "LLM",
@@ -17,18 +26,25 @@ __all__ = [
     "ChatMessage",
     "Completion",
     "Embedder",
+    "FetchScope",
+    "Fetched",
+    "Fetcher",
     "JobQueue",
     "JobStore",
     "LexicalIndex",
     "LiveChunk",
     "MetadataStore",
     "NoProgress",
+    "PageState",
     "Progress",
     "SharedVectorCache",
+    "SourceState",
     "StoredArticle",
+    "SyncStateStore",
     "TokenIds",
     "TokenSpans",
     "Tokenizer",
+    "Validators",
     "VectorIndex",
     "Vectors",
 ]

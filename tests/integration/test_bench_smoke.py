@@ -63,6 +63,7 @@ def test_the_measured_numbers_are_in_sane_ranges(report: dict[str, object]) -> N
     assert lookup(report, "embedding.onnx.min_cosine_vs_torch") >= 0.999
     assert lookup(report, "embedding.onnx-int8.top10_overlap_vs_torch") > 0.5
     assert 0 < lookup(report, "incremental.publish_to_searchable_s") < 120
+    assert 0 < lookup(report, "sync.publish_to_searchable_s") < 60
     assert 100 < lookup(report, "memory.api_rss_mb") < 4000
     assert 100 < lookup(report, "memory.worker_rss_mb") < 4000
     recall = lookup(report, "ann.recall_at_10_vs_exact")

@@ -1,4 +1,4 @@
-"""Fixtures the unit suite's API tests share."""
+"""Fixtures the unit suite's API and sync tests share."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from eval.bench.site import Site
 from indexer.adapters.sqlite_jobs import SqliteJobStore
 from indexer.bootstrap import Services
 from indexer.config import Settings
@@ -33,3 +34,10 @@ def make_client(fake_services: Services, settings: Settings, tmp_path: Path) -> 
     yield make
     for test_client in opened:
         test_client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """A local website on 127.0.0.1 that the test changes between polls."""
+    with Site().serving() as serving:
+        yield serving

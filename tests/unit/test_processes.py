@@ -130,5 +130,7 @@ def test_the_worker_and_serve_commands_are_ones_the_footnote_parser_accepts() ->
     s = build_parser().parse_args(serve[len(FOOTNOTE) :])
 
     assert (w.command, w.concurrency, w.data_dir) == ("worker", 3, Path("/srv/data"))
+    assert not w.beat
+    assert build_parser().parse_args(worker_command(beat=True)[len(FOOTNOTE) :]).beat
     assert (s.command, s.port, s.host, s.no_worker) == ("serve", 8123, "0.0.0.0", True)
     assert s.data_dir == Path("/srv/data")
