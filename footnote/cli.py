@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -71,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         "path", type=Path, help="Markdown/HTML folder, JSONL export or RSS/Atom feed"
     )
     index.add_argument(
-        "--rebuild", action="store_true", help="discard the existing index and build it anew"
+        "--rebuild",
+        action="store_true",
+        help="re-embed every article into a new snapshot (e.g. to switch models)",
     )
     index.set_defaults(handler=_index)
 
@@ -135,14 +136,12 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.path.exists():
         return _fail(f"{args.path}: no such file or directory")
-    if args.rebuild:
-        settings.db_path.unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(str(settings.db_path) + suffix).unlink(missing_ok=True)
-        shutil.rmtree(settings.snapshot_dir, ignore_errors=True)
     services = build(settings)
     with RichProgress(enabled=not args.json and sys.stderr.isatty()) as progress:
-        report = services.indexing.sync_source(args.path, progress)
+        if args.rebuild:
+            report = services.indexing.rebuild_source(args.path, progress)
+        else:
+            report = services.indexing.sync_source(args.path, progress)
     summary = report.as_dict()
     if args.json:
         print(json.dumps(summary))

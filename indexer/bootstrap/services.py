@@ -65,7 +65,7 @@ def open_index(settings: Settings) -> IndexFiles:
     from indexer.adapters.faiss_index import AnnConfig, FaissVectorIndex
 
     ann = AnnConfig(settings.ann_min_vectors, settings.hnsw_m, settings.hnsw_ef_search)
-    store = SqliteChunkStore(settings.db_path)
+    store = SqliteChunkStore(settings.db_path, settings.write_lock_timeout_s)
     snapshots = SnapshotDirectory(settings.snapshot_dir)
     reader = SnapshotReader(
         store,
@@ -112,12 +112,12 @@ def build(
         lexical = lexical or Bm25LexicalIndex.build
         load_lexical = load_lexical or Bm25LexicalIndex.load
 
-    store = SqliteChunkStore(settings.db_path)
+    store = SqliteChunkStore(settings.db_path, settings.write_lock_timeout_s)
     snapshots = SnapshotDirectory(settings.snapshot_dir)
     backend = vectors
     documents = embedder
 
-    def uow() -> IndexUnitOfWork:
+    def uow(*, fresh: bool = False) -> IndexUnitOfWork:
         # The dimension is read only when a write happens: an API process whose passage
         # embedder is loaded on demand never loads it for this.
         dimension = documents.dimension
@@ -130,6 +130,7 @@ def build(
             model=documents.name,
             dimension=dimension,
             keep_snapshots=settings.keep_snapshots,
+            fresh=fresh,
         )
 
     reader = SnapshotReader(store, snapshots, backend.read or backend.load, load_lexical)

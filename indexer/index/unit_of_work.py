@@ -5,6 +5,11 @@ FAISS and bm25s are not transactional, so SQLite's COMMIT is the only commit poi
 vectors, write the next generation's snapshot aside, record it in the same transaction, and
 commit. Leaving the `with` block without `commit()` rolls everything back; a crash at any point
 leaves the previous generation current and intact.
+
+A `fresh` unit of work (a rebuild) starts from an empty vector index instead of the current
+one, takes whatever model is configured, and counts every chunk live before it as stale: each
+article it replaces gets new vectors. Every live article must be replaced or dropped before it
+commits, or no chunk would be left without a vector.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
+from typing import Protocol
 
 import numpy as np
 
@@ -20,6 +26,10 @@ from indexer.index.snapshots import LEXICAL, VECTORS, Manifest, SnapshotDirector
 from indexer.model import Article, Chunk
 from indexer.ports import LexicalIndex, MetadataStore, VectorIndex, Vectors
 from indexer.text.lexical_tokens import keyword_terms
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, fresh: bool = False) -> IndexUnitOfWork: ...
 
 
 class IndexUnitOfWork:
@@ -34,6 +44,7 @@ class IndexUnitOfWork:
         model: str,
         dimension: int,
         keep_snapshots: int = 3,
+        fresh: bool = False,
     ) -> None:
         self._store = store
         self._snapshots = snapshots
@@ -46,13 +57,22 @@ class IndexUnitOfWork:
         self._vectors: VectorIndex | None = None
         self._generation = 0
         self._changed = False
+        self._fresh = fresh
+        self._added: set[int] = set()  # chunk ids this unit of work inserted
+        self._untouched: set[str] = set()  # fresh: live articles not yet replaced or dropped
 
     def __enter__(self) -> IndexUnitOfWork:
         self._transaction = self._store.write_transaction()
         self._transaction.__enter__()
-        self._check_model()
         current = self._store.generation()
         self._generation = current + 1
+        self._added = set()
+        if self._fresh:
+            self._vectors = self._empty_vectors()
+            self._untouched = set(self._store.stored_articles())
+            self._changed = True  # a rebuild publishes even an empty index, with its model
+            return self
+        self._check_model()
         # `load_vectors` reads a private instance from the snapshot's files, so it is changed
         # in place: a copy would double the writer's memory (178 MB more at 100k chunks).
         self._vectors = self._load_vectors(current) if current else self._empty_vectors()
@@ -80,8 +100,12 @@ class IndexUnitOfWork:
         chunk not already live to its embedding. Idempotent: replaying it changes nothing."""
         assert self._vectors is not None, "use inside `with uow:`"
         live: dict[str, list[int]] = defaultdict(list)
+        stale: list[int] = []
         for row in self._store.live_chunks(article.id):
-            live[row.content_hash].append(row.id)
+            if self._fresh and row.id not in self._added:
+                stale.append(row.id)  # its vector is not in the fresh index
+            else:
+                live[row.content_hash].append(row.id)
         new_ids: list[int] = []
         new_rows: list[Vectors] = []
         for chunk in chunks:
@@ -94,12 +118,14 @@ class IndexUnitOfWork:
             terms = keyword_terms(chunk.embed_text)
             new_ids.append(self._store.insert_chunk(chunk, self._generation, terms))
             new_rows.append(vector.reshape(1, -1))
-        stale = [chunk_id for ids in live.values() for chunk_id in ids]
+        stale += [chunk_id for ids in live.values() for chunk_id in ids]
         self._store.remove_chunks(stale, self._generation)
         self._vectors.remove(stale)
         if new_ids:
             self._vectors.add(new_ids, np.vstack(new_rows))
+            self._added.update(new_ids)
         self._store.put_article(article)
+        self._untouched.discard(article.id)
         self._changed = True
 
     def drop_article(self, article_id: str) -> bool:
@@ -110,6 +136,7 @@ class IndexUnitOfWork:
         self._store.remove_chunks(stale, self._generation)
         self._vectors.remove(stale)
         self._store.retire_article(article_id, self._generation)
+        self._untouched.discard(article_id)
         self._changed = self._changed or known
         return known
 
@@ -133,6 +160,13 @@ class IndexUnitOfWork:
         assert self._vectors is not None, "use inside `with uow:`"
         if not self._changed:
             return self._generation - 1
+        if self._untouched:
+            # A bug in the caller, never a state to publish: these articles' chunks would
+            # be live with no vector.
+            raise RuntimeError(
+                f"a fresh unit of work left {len(self._untouched)} live articles without "
+                f"vectors: {sorted(self._untouched)[:5]}"
+            )
         vectors = self._vectors
         lexical = self._build_lexical(self._live_terms())
         articles, chunks = self._store.counts()
