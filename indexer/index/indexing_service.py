@@ -22,6 +22,7 @@ from indexer.ports import (
     Vectors,
 )
 from indexer.text.chunking import ChunkingConfig, chunk_article
+from indexer.text.lexical_tokens import keyword_terms
 
 # Chunks per embedder call: the progress bar moves per slice, and an embedder spreading a call's
 # batches over threads leaves one idle at the end of each, so slices are not tiny.
@@ -102,16 +103,7 @@ class IndexingService:
         articles = [a for a in loaded.articles if not a.draft]
         articles += [a for a in from_store if a is not None]
 
-        prepared: dict[str, tuple[Article, list[Chunk]]] = {}
-        vectors: dict[str, Vectors] = {}
-        progress.start("chunking", len(articles))
-        for i in range(0, len(articles), self._batch_articles):
-            chunked, embedded = self._prepare(articles[i : i + self._batch_articles], progress)
-            # Token ids are only for the embedder: held for every chunk they would cost
-            # more memory than the vectors.
-            for article, chunks in chunked:
-                prepared[article.id] = (article, [replace(c, token_ids=()) for c in chunks])
-            vectors.update(embedded)
+        prepared, vectors, terms = self._prepare_everything(articles, progress)
         with self._uow_factory(fresh=True) as uow:
             now = self._store.stored_articles()
             hashes = {article_id: a.content_hash for article_id, (a, _) in prepared.items()}
@@ -121,7 +113,7 @@ class IndexingService:
             late, embedded = self._prepare([a for a in newest if a is not None], NoProgress())
             vectors.update(embedded)
             for article, chunks in [prepared[article_id] for article_id in decided.write] + late:
-                uow.replace_article(article, chunks, vectors)
+                uow.replace_article(article, chunks, vectors, terms)
                 (report.updated if article.id in now else report.added).append(article.id)
             for article_id in decided.drop:
                 if uow.drop_article(article_id):
@@ -131,6 +123,25 @@ class IndexingService:
         report.seconds = time.perf_counter() - started
         report.chunks_total = self._store.counts()[1]
         return report
+
+    def _prepare_everything(
+        self, articles: Sequence[Article], progress: Progress
+    ) -> tuple[dict[str, tuple[Article, list[Chunk]]], dict[str, Vectors], dict[str, str]]:
+        """Every article chunked, every chunk embedded and its keyword terms worked out (not
+        under the lock, where they were most of a rebuild's time), in batches of articles."""
+        prepared: dict[str, tuple[Article, list[Chunk]]] = {}
+        vectors: dict[str, Vectors] = {}
+        terms: dict[str, str] = {}
+        progress.start("chunking", len(articles))
+        for i in range(0, len(articles), self._batch_articles):
+            chunked, embedded = self._prepare(articles[i : i + self._batch_articles], progress)
+            for article, chunks in chunked:
+                # Token ids are only for the embedder: kept for every chunk of the corpus
+                # they would take more memory than the vectors.
+                prepared[article.id] = (article, [replace(c, token_ids=()) for c in chunks])
+                terms.update((c.content_hash, keyword_terms(c.embed_text)) for c in chunks)
+            vectors.update(embedded)
+        return prepared, vectors, terms
 
     def index_article(self, article: Article) -> IndexReport:
         """Index one article (a CMS publishing it); a draft is removed instead."""

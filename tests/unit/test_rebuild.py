@@ -14,7 +14,7 @@ from indexer.errors import IndexMismatch
 from indexer.index.consistency import check_index
 from indexer.index.snapshots import SnapshotDirectory
 from indexer.model import Article
-from indexer.ports import TokenIds, Vectors
+from indexer.ports import NoProgress, TokenIds, Vectors
 from tests.fakes import FakeEmbedder, FakeTokenizer, InMemoryVectorIndex
 from tests.unit.test_indexing_service import sections, write_article
 
@@ -226,3 +226,23 @@ def test_a_fresh_unit_of_work_refuses_to_publish_articles_it_left_without_vector
             uow.commit()
     assert fake_services.store.generation() == 1
     assert_consistent(fake_services)
+
+
+def test_a_fresh_unit_of_work_replacing_an_article_twice_keeps_only_the_second_version(
+    fake_services: Services, fake_embedder: FakeEmbedder
+) -> None:
+    first, second = api_article("note", "kestrel words"), api_article("note", "heron words")
+    fake_services.indexing.index_article(first)
+    chunked = {
+        a.content_hash: fake_services.indexing._prepare([a], NoProgress())  # noqa: SLF001
+        for a in (first, second)
+    }
+    with fake_services.indexing._uow_factory(fresh=True) as uow:  # noqa: SLF001
+        for article in (first, second):
+            [(_, chunks)], vectors = chunked[article.content_hash]
+            uow.replace_article(article, chunks, vectors)
+        assert uow.commit() == 2
+    assert_consistent(fake_services)
+    assert len(fake_services.reader.current().vectors) == 1
+    hits = fake_services.search.search("heron", k=1, mode="dense").hits
+    assert hits[0].article_id == "note" and "heron" in hits[0].text
