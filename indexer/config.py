@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=lambda: ChunkingSettings())
     keep_snapshots: int = Field(3, ge=2, description="Snapshot generations kept on disk")
     batch_articles: int = Field(1000, ge=1, description="Articles per commit while indexing")
+    write_lock_timeout_s: float = Field(
+        30.0, gt=0, description="How long a writer waits for another to commit before IndexBusy"
+    )
     dense_weight: float = Field(
         0.5, ge=0, le=1, description="Share of the meaning score in hybrid (the rest: keywords)"
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -21,7 +20,9 @@ def add_parser(commands: Commands, parents: Parents) -> None:
         "path", type=Path, help="Markdown/HTML folder, JSONL export or RSS/Atom feed"
     )
     index.add_argument(
-        "--rebuild", action="store_true", help="discard the existing index and build it anew"
+        "--rebuild",
+        action="store_true",
+        help="re-embed every article into a new snapshot (e.g. to switch models)",
     )
     index.set_defaults(handler=run)
 
@@ -32,11 +33,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.path.exists():
         return fail(f"{args.path}: no such file or directory")
-    if args.rebuild:
-        _rebuild_from_scratch(settings)
     services = build(settings)
     with RichProgress(enabled=not args.json and sys.stderr.isatty()) as progress:
-        report = services.indexing.sync_source(args.path, progress)
+        if args.rebuild:
+            # An ordinary writer: the current snapshot serves until the new one commits.
+            report = services.indexing.rebuild_source(args.path, progress)
+        else:
+            report = services.indexing.sync_source(args.path, progress)
     summary = report.as_dict()
     if args.json:
         print(json.dumps(summary))
@@ -52,10 +55,3 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
     return 1 if report.failed else 0
 
-
-def _rebuild_from_scratch(settings: Settings) -> None:
-    """`--rebuild`: delete the database and every snapshot, so the sync starts from nothing."""
-    settings.db_path.unlink(missing_ok=True)
-    for suffix in ("-wal", "-shm"):
-        Path(str(settings.db_path) + suffix).unlink(missing_ok=True)
-    shutil.rmtree(settings.snapshot_dir, ignore_errors=True)

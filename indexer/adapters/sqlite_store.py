@@ -50,7 +50,11 @@ class SqliteChunkStore:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise IndexBusy(f"the index is being written by another process: {exc}") from exc
+            waited = self._busy_timeout_ms / 1000
+            raise IndexBusy(
+                f"another process kept the index's write lock for over {waited:g} s ({exc}): "
+                "try again when it has finished (FOOTNOTE_WRITE_LOCK_TIMEOUT_S waits longer)"
+            ) from exc
         try:
             with disk_full_translated(self.path):
                 yield

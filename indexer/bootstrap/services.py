@@ -55,7 +55,7 @@ class IndexFiles:
 def open_index(settings: Settings) -> IndexFiles:
     from indexer.adapters.bm25 import Bm25LexicalIndex
 
-    store = SqliteChunkStore(settings.db_path)
+    store = SqliteChunkStore(settings.db_path, settings.write_lock_timeout_s)
     snapshots = SnapshotDirectory(settings.snapshot_dir)
     vectors = faiss_backend(settings)
     reader = SnapshotReader(store, snapshots, vectors.read or vectors.load, Bm25LexicalIndex.load)
@@ -91,12 +91,12 @@ def build(
         lexical = lexical or Bm25LexicalIndex.build
         load_lexical = load_lexical or Bm25LexicalIndex.load
 
-    store = SqliteChunkStore(settings.db_path)
+    store = SqliteChunkStore(settings.db_path, settings.write_lock_timeout_s)
     snapshots = SnapshotDirectory(settings.snapshot_dir)
     backend = vectors
     documents = embedder
 
-    def uow() -> IndexUnitOfWork:
+    def uow(*, fresh: bool = False) -> IndexUnitOfWork:
         # The dimension is read only when a write happens: an API process whose passage
         # embedder is loaded on demand never loads it for this.
         dimension = documents.dimension
@@ -109,6 +109,7 @@ def build(
             model=documents.name,
             dimension=dimension,
             keep_snapshots=settings.keep_snapshots,
+            fresh=fresh,
         )
 
     reader = SnapshotReader(store, snapshots, backend.read or backend.load, load_lexical)

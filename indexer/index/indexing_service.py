@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from indexer.errors import NotFound
-from indexer.index.unit_of_work import IndexUnitOfWork
+from indexer.index.rebuild import from_source, plan_rebuild, reconcile
+from indexer.index.unit_of_work import UnitOfWorkFactory
 from indexer.ingest import load_source
 from indexer.model import Article, Chunk, IndexReport
 from indexer.ports import (
@@ -15,23 +17,25 @@ from indexer.ports import (
     MetadataStore,
     NoProgress,
     Progress,
-    StoredArticle,
     TokenIds,
     Tokenizer,
     Vectors,
 )
 from indexer.text.chunking import ChunkingConfig, chunk_article
+from indexer.text.lexical_tokens import keyword_terms
 
 # Chunks per embedder call: the progress bar moves per slice, and an embedder spreading a call's
 # batches over threads leaves one idle at the end of each, so slices are not tiny.
 EMBED_SLICE = 512
+
+Chunked = list[tuple[Article, list[Chunk]]]
 
 
 class IndexingService:
     def __init__(
         self,
         store: MetadataStore,
-        uow_factory: Callable[[], IndexUnitOfWork],
+        uow_factory: UnitOfWorkFactory,
         embedder: Embedder,
         tokenizer: Tokenizer,
         chunking: ChunkingConfig,
@@ -68,9 +72,7 @@ class IndexingService:
         seen = {a.id for a in loaded.articles}
         failed_paths = {str(Path(f.path).resolve()) for f in loaded.failures}
         gone = [
-            a.id
-            for a in stored.values()
-            if a.id not in seen and _from_source(a, root, failed_paths)
+            a.id for a in stored.values() if a.id not in seen and from_source(a, root, failed_paths)
         ]
 
         progress.start("chunking", len(changed))
@@ -84,6 +86,62 @@ class IndexingService:
         report.seconds = time.perf_counter() - started
         report.chunks_total = self._store.counts()[1]
         return report
+
+    def rebuild_source(self, path: str | Path, progress: Progress | None = None) -> IndexReport:
+        """Re-embed every article from scratch into the next snapshot generation, with the
+        configured model (which may differ from the index's: the rebuild records it). The
+        articles are those of `path` plus every live one from elsewhere (the API, files that
+        failed to load), re-chunked from the store; articles gone from `path` are deleted.
+        Until it commits, and for good if it fails, the previous generation serves. See
+        `indexer.index.rebuild` for what happens to articles other writers change meanwhile."""
+        progress = progress or NoProgress()
+        started = time.perf_counter()
+        loaded = load_source(path)
+        report = IndexReport(failed=list(loaded.failures))
+        plan = plan_rebuild(loaded, self._store.stored_articles(), path)
+        from_store = [self._store.article(article_id) for article_id in plan.from_store]
+        articles = [a for a in loaded.articles if not a.draft]
+        articles += [a for a in from_store if a is not None]
+
+        prepared, vectors, terms = self._prepare_everything(articles, progress)
+        with self._uow_factory(fresh=True) as uow:
+            now = self._store.stored_articles()
+            hashes = {article_id: a.content_hash for article_id, (a, _) in prepared.items()}
+            decided = reconcile(plan, hashes, now)
+            newest = [self._store.article(article_id) for article_id in decided.from_store]
+            # Only what another writer changed while this rebuild embedded: a few articles.
+            late, embedded = self._prepare([a for a in newest if a is not None], NoProgress())
+            vectors.update(embedded)
+            for article, chunks in [prepared[article_id] for article_id in decided.write] + late:
+                uow.replace_article(article, chunks, vectors, terms)
+                (report.updated if article.id in now else report.added).append(article.id)
+            for article_id in decided.drop:
+                if uow.drop_article(article_id):
+                    report.deleted.append(article_id)
+            report.generation = uow.commit()
+        report.chunks_embedded = len(vectors)
+        report.seconds = time.perf_counter() - started
+        report.chunks_total = self._store.counts()[1]
+        return report
+
+    def _prepare_everything(
+        self, articles: Sequence[Article], progress: Progress
+    ) -> tuple[dict[str, tuple[Article, list[Chunk]]], dict[str, Vectors], dict[str, str]]:
+        """Every article chunked, every chunk embedded and its keyword terms worked out (not
+        under the lock, where they were most of a rebuild's time), in batches of articles."""
+        prepared: dict[str, tuple[Article, list[Chunk]]] = {}
+        vectors: dict[str, Vectors] = {}
+        terms: dict[str, str] = {}
+        progress.start("chunking", len(articles))
+        for i in range(0, len(articles), self._batch_articles):
+            chunked, embedded = self._prepare(articles[i : i + self._batch_articles], progress)
+            for article, chunks in chunked:
+                # Token ids are only for the embedder: kept for every chunk of the corpus
+                # they would take more memory than the vectors.
+                prepared[article.id] = (article, [replace(c, token_ids=()) for c in chunks])
+                terms.update((c.content_hash, keyword_terms(c.embed_text)) for c in chunks)
+            vectors.update(embedded)
+        return prepared, vectors, terms
 
     def index_article(self, article: Article) -> IndexReport:
         """Index one article (a CMS publishing it); a draft is removed instead."""
@@ -151,15 +209,7 @@ class IndexingService:
         report: IndexReport,
         progress: Progress,
     ) -> None:
-        chunked: list[tuple[Article, list[Chunk]]] = []
-        to_embed: dict[str, Chunk] = {}
-        for article in articles:
-            chunks = chunk_article(article, self._tokenizer, self._chunking)
-            live = {c.content_hash for c in self._store.live_chunks(article.id)}
-            to_embed.update({c.content_hash: c for c in chunks if c.content_hash not in live})
-            chunked.append((article, chunks))
-            progress.advance()
-        vectors = self._embed(to_embed, progress)
+        chunked, vectors = self._prepare(articles, progress, reuse_live=True)
         report.chunks_embedded += len(vectors)
         with self._uow_factory() as uow:
             for article, chunks in chunked:
@@ -169,6 +219,25 @@ class IndexingService:
                 if uow.drop_article(article_id):
                     report.deleted.append(article_id)
             report.generation = uow.commit()
+
+    def _prepare(
+        self, articles: Sequence[Article], progress: Progress, reuse_live: bool = False
+    ) -> tuple[Chunked, dict[str, Vectors]]:
+        """Chunk `articles` and embed their chunks, outside the write lock; with `reuse_live`,
+        only the chunks whose content is not live already."""
+        chunked: Chunked = []
+        to_embed: dict[str, Chunk] = {}
+        for article in articles:
+            chunks = chunk_article(article, self._tokenizer, self._chunking)
+            live = (
+                {c.content_hash for c in self._store.live_chunks(article.id)}
+                if reuse_live
+                else set()
+            )
+            to_embed.update({c.content_hash: c for c in chunks if c.content_hash not in live})
+            chunked.append((article, chunks))
+            progress.advance()
+        return chunked, self._embed(to_embed, progress)
 
     def _embed(self, chunks: dict[str, Chunk], progress: Progress) -> dict[str, Vectors]:
         """Embed outside the write lock, in slices so the progress bar moves."""
@@ -189,13 +258,3 @@ class IndexingService:
         if not all(c.token_ids for c in chunks):
             return None
         return TokenIds(self._tokenizer.fingerprint, [c.token_ids for c in chunks])
-
-
-def _from_source(article: StoredArticle, root: str, failed_paths: set[str]) -> bool:
-    """Whether a stored article came from this source and its file did not merely fail to load
-    (a file that fails to parse must not make its articles vanish)."""
-    if "://" in article.source_path:
-        return False  # fetched by sync from a URL: never a file under any folder
-    path = str(Path(article.source_path).resolve())
-    inside = path == root or path.startswith(root.rstrip("/") + "/")
-    return inside and path not in failed_paths
