@@ -8,8 +8,8 @@ from pathlib import Path
 
 from indexer.errors import NotFound
 from indexer.index.unit_of_work import IndexUnitOfWork
-from indexer.ingest import load_source
-from indexer.model import Article, Chunk, IndexReport
+from indexer.ingest import SourceOptions, load_source
+from indexer.model import Article, Chunk, IndexReport, SkippedFile
 from indexer.ports import (
     Embedder,
     MetadataStore,
@@ -44,15 +44,20 @@ class IndexingService:
         self._chunking = chunking
         self._batch_articles = batch_articles
 
-    def sync_source(self, path: str | Path, progress: Progress | None = None) -> IndexReport:
+    def sync_source(
+        self,
+        path: str | Path,
+        progress: Progress | None = None,
+        options: SourceOptions | None = None,
+    ) -> IndexReport:
         """Make the index match the articles under `path`: add new ones, update changed ones,
-        delete those gone from the source or marked draft. Files that fail to load are
-        reported and their articles left as they were."""
+        delete those gone from the source, skipped or marked draft. Files that fail to load
+        are reported and their articles left as they were; drafts count as skipped."""
         progress = progress or NoProgress()
         started = time.perf_counter()
         root = str(Path(path).resolve())
-        loaded = load_source(path)
-        report = IndexReport(failed=list(loaded.failures))
+        loaded = load_source(path, options)
+        report = IndexReport(failed=list(loaded.failures), skipped=list(loaded.skipped))
         stored = self._store.stored_articles()
 
         changed: list[Article] = []
@@ -61,6 +66,7 @@ class IndexingService:
             previous = stored.get(article.id)
             if article.draft:
                 drafts.append(article.id)
+                report.skipped.append(SkippedFile(article.source_path, "draft"))
             elif previous is not None and previous.content_hash == article.content_hash:
                 report.unchanged += 1
             else:
