@@ -69,11 +69,7 @@ def _load_file(path: Path, options: SourceOptions) -> LoadResult:
         outcome = load_page(
             site, path, path.parent, PurePosixPath(path.name), text, options.today or date.today()
         )
-        return LoadResult(
-            articles=(outcome.article,) if outcome.article else (),
-            failures=(outcome.failure,) if outcome.failure else (),
-            skipped=(outcome.skipped,) if outcome.skipped else (),
-        )
+        return outcome.result()
     return _LOADERS[path.suffix.lower()](text, str(path))
 
 

@@ -99,6 +99,7 @@ def optional_names(value: object, field: str) -> str | None:
     return optional_text(value, field)
 
 
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]]+)\]\([^)]*\)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -179,7 +180,9 @@ def author_of(raw: Mapping[str, object]) -> str | None:
     for source in sources:
         name, value = first_field(source, AUTHOR_FIELDS)
         if value is not None:
-            return optional_names(_names(value), name)
+            names = optional_names(_names(value), name)
+            # Authors are often written as Markdown links to their profiles.
+            return _MARKDOWN_LINK.sub(r"\1", names) if names else None
     return None
 
 

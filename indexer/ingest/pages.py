@@ -29,13 +29,17 @@ from indexer.ingest.fields import (
 from indexer.ingest.frontmatter import FrontMatterError, split_front_matter
 from indexer.ingest.markdown import check_slug
 from indexer.ingest.sites import PageInfo, Site
-from indexer.model import Article, LoadFailure, SkippedFile
+from indexer.model import Article, LoadFailure, LoadResult, SkippedFile
 
 _REDIRECT_FIELDS = ("redirect", "redirect_to", "redirect_url", "redirectTo", "redirect-to")
 # A body that loops over the site's pages is a listing (an index, an archive, a tag page).
 _LISTING = re.compile(
     r"\{\{-?\s*range\b[^}]*(?:\bpages\b|\.Pages|Paginat|\.Site\.|\bposts\b)"
     r"|\{%-?\s*for\s+\w+\s+in\s+(?:site\.|paginator\.|collections\b)",
+)
+_RAW_OR_FENCED = re.compile(
+    r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}|^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1",
+    re.DOTALL | re.MULTILINE,
 )
 _LISTING_FIELDS = ("paginate", "pagination", "paginator")
 
@@ -46,6 +50,13 @@ class PageOutcome:
     skipped: SkippedFile | None = None
     failure: LoadFailure | None = None
     included: list[Path] = field(default_factory=list)
+
+    def result(self) -> LoadResult:
+        return LoadResult(
+            articles=(self.article,) if self.article else (),
+            failures=(self.failure,) if self.failure else (),
+            skipped=(self.skipped,) if self.skipped else (),
+        )
 
 
 def load_page(
@@ -117,7 +128,7 @@ def _not_an_article(fields: Mapping[str, object], body: str) -> tuple[str, str] 
         return "not rendered", "its front matter asks the generator not to render it"
     if any(fields.get(name) for name in _LISTING_FIELDS):
         return "listing page", "it paginates other pages"
-    if _LISTING.search(body):
+    if _LISTING.search(_RAW_OR_FENCED.sub("", body)):
         return "listing page", "its template loops over the site's pages"
     return None
 

@@ -22,7 +22,9 @@ from indexer.model import Article, LoadFailure, LoadResult, SkippedFile
 Loader = Callable[[str, str], LoadResult]
 _HTML = (".html", ".htm")
 # A page has at least one of these; an HTML file with none is a piece of one (an include).
-_PAGE_MARKS = re.compile(r"<(?:!doctype|html|head|body|title|h1|article|main)\b", re.IGNORECASE)
+_PAGE_MARKS = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|title|h1|article|main)\b", re.IGNORECASE
+)
 
 
 def load_folder(
@@ -32,7 +34,9 @@ def load_folder(
     today = options.today or date.today()
     excluded = [_glob(p) for p in site.options.exclude]
     walk = _Walk(site)
-    fragments: list[tuple[Path, str]] = []
+    # Results in walk order; an HTML file without front matter waits until every page has
+    # said which files it includes (an included file is a fragment, not an article).
+    slots: list[LoadResult | tuple[Path, str]] = []
     for file, content_root, rel in _files(site):
         suffix = rel.suffix.lower()
         markdown = suffix in site.markdown_suffixes
@@ -40,11 +44,11 @@ def load_folder(
             continue
         pattern = next((p for p, rx in excluded if _matches(rx, file, root, rel)), None)
         if pattern:
-            walk.skip(SkippedFile(str(file), "excluded", f"matches {pattern!r}"))
+            slots.append(_skipped(file, "excluded", f"matches {pattern!r}"))
             continue
         reason = site.not_content(rel, content_root)
         if reason:
-            walk.skip(SkippedFile(str(file), *reason))
+            slots.append(_skipped(file, *reason))
             continue
         text = decode(file, walk)
         if text is None:
@@ -52,17 +56,30 @@ def load_folder(
         if markdown or (suffix in _HTML and has_front_matter(text)):
             outcome = load_page(site, file, content_root, rel, text, today)
             walk.included.update(outcome.included)
-            walk.add(outcome.article, outcome.skipped, outcome.failure)
+            slots.append(outcome.result())
         elif site.generator != "plain":
-            walk.skip(SkippedFile(str(file), "not content", f"{suffix} files are not pages here"))
-        elif suffix in _HTML and not _PAGE_MARKS.search(text):
-            fragments.append((file, text))
+            slots.append(_skipped(file, "not content", f"{suffix} files are not pages here"))
+        elif suffix in _HTML:
+            slots.append((file, text))
         else:
-            walk.merge(loaders[suffix](text, str(file)))
-    for file, _ in fragments:
-        detail = walk.includer(file) or "no <html>, <body>, <title> or <h1>: a piece of a page"
-        walk.skip(SkippedFile(str(file), "include fragment", detail))
+            slots.append(loaders[suffix](text, str(file)))
+    for slot in slots:
+        if isinstance(slot, LoadResult):
+            walk.merge(slot)
+            continue
+        file, text = slot
+        if file.resolve() in walk.included:
+            walk.skip(SkippedFile(str(file), "include fragment", "included by a page's template"))
+        elif not _PAGE_MARKS.search(text):
+            detail = "no <html>, <body>, <title> or <h1>: a piece of a page"
+            walk.skip(SkippedFile(str(file), "include fragment", detail))
+        else:
+            walk.merge(loaders[file.suffix.lower()](text, str(file)))
     return walk.result()
+
+
+def _skipped(file: Path, reason: str, detail: str | None) -> LoadResult:
+    return LoadResult(articles=(), skipped=(SkippedFile(str(file), reason, detail),))
 
 
 Decoder = Callable[[Path, "_Walk"], "str | None"]
@@ -86,16 +103,6 @@ class _Walk:
     def fail(self, failure: LoadFailure) -> None:
         self.failures.append(failure)
 
-    def add(
-        self, article: Article | None, skipped: SkippedFile | None, failure: LoadFailure | None
-    ) -> None:
-        if skipped:
-            self.skipped.append(skipped)
-        if failure:
-            self.failures.append(failure)
-        if article:
-            self.merge(LoadResult(articles=(article,)))
-
     def merge(self, result: LoadResult) -> None:
         self.failures.extend(result.failures)
         self.skipped.extend(result.skipped)
@@ -114,11 +121,6 @@ class _Walk:
             if article.url and not article.draft:
                 self._urls[article.url] = article.source_path
             self.articles.append(article)
-
-    def includer(self, file: Path) -> str | None:
-        if file.resolve() in self.included:
-            return "included by a page through a template"
-        return None
 
     def result(self) -> LoadResult:
         return LoadResult(tuple(self.articles), tuple(self.failures), tuple(self.skipped))

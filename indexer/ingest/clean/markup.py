@@ -29,6 +29,9 @@ _PLAIN_INLINE = frozenset({"text", "softbreak", "hardbreak", "code_inline"})
 _ATTRIBUTES = re.compile(r"\s*\{:?\s*#([^\s{}]+)[^{}]*\}\s*$")
 _SYNTAX_IN_SOURCE = re.compile(r"\\[!-/:-@\[-`{-~]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+\d*);")
 _BARE_ID = re.compile(r"\s\{#[^\s{}]+\}\s*$")
+_REF_TAIL = re.compile(r"\]\[[^\[\]\n]*\]")
+_STRAY_EMPHASIS = re.compile(r"\*\*+|(?<!\w)__+|__+(?!\w)")
+_LEFTOVER_SYNTAX = re.compile(r"\]\[|\]\(|\*\*|(?<!\w)__|__(?!\w)")
 _UNRESOLVED_REF = re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
 _NOT_TEXT = ("script", "style", "noscript", "template", "iframe", "svg", "button", "canvas",
              "video", "audio", "object", "embed", "form", "input", "select")  # fmt: skip
@@ -172,17 +175,33 @@ def _plain(block: _Block, body: str) -> bool:
         for child in token.children or []:
             if child.type not in _PLAIN_INLINE:
                 return False
-            if child.type == "text" and _UNRESOLVED_REF.search(child.content):
+            if child.type == "text" and _LEFTOVER_SYNTAX.search(child.content):
                 return False
     return True
 
 
 def _rendered(tokens: list[Token], env: dict[str, object]) -> str:
     for token in tokens:
-        for child in token.children or []:
-            if child.type == "text":
-                child.content = _UNRESOLVED_REF.sub(r"\1", child.content)
+        _drop_leftover_syntax(token.children or [])
     return html_text(_MD.renderer.render(tokens, _MD.options, env))
+
+
+def _drop_leftover_syntax(children: list[Token]) -> None:
+    """`[text][ref]` whose reference is nowhere (a generator's loop made it) becomes its text,
+    also when the text is code; a stray `**` that opens no emphasis goes."""
+    for index, child in enumerate(children):
+        if child.type != "text":
+            continue
+        child.content = _STRAY_EMPHASIS.sub("", _UNRESOLVED_REF.sub(r"\1", child.content))
+        tail = _REF_TAIL.match(child.content)
+        if tail is None:
+            continue
+        for earlier in reversed(children[:index]):
+            if earlier.type == "text" and "[" in earlier.content:
+                cut = earlier.content.rindex("[")
+                earlier.content = earlier.content[:cut] + earlier.content[cut + 1 :]
+                child.content = child.content[tail.end() :]
+                break
 
 
 def html_text(html: str) -> str:
