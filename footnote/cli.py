@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument(
         "--rebuild", action="store_true", help="discard the existing index and build it anew"
     )
+    from footnote.index_summary import add_source_arguments
+
+    add_source_arguments(index)
     index.set_defaults(handler=_index)
 
     search = commands.add_parser("search", parents=[common, scripted], help="search the index")
@@ -130,9 +133,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
+    from footnote.index_summary import print_report, source_options
     from footnote.progress import RichProgress
     from indexer.bootstrap import build
 
+    options = source_options(args)
     if not args.path.exists():
         return _fail(f"{args.path}: no such file or directory")
     if args.rebuild:
@@ -142,20 +147,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         shutil.rmtree(settings.snapshot_dir, ignore_errors=True)
     services = build(settings)
     with RichProgress(enabled=not args.json and sys.stderr.isatty()) as progress:
-        report = services.indexing.sync_source(args.path, progress)
-    summary = report.as_dict()
-    if args.json:
-        print(json.dumps(summary))
-    else:
-        for failure in report.failed:
-            print(f"failed: {failure}", file=sys.stderr)
-        print(
-            f"{summary['added']} added, {summary['updated']} updated, "
-            f"{summary['deleted']} deleted, {summary['unchanged']} unchanged, "
-            f"{summary['failed']} failed; {summary['chunks_embedded']} chunks embedded "
-            f"({summary['chunks_per_second']} chunks/s), {summary['chunks_total']} in the index, "
-            f"snapshot {summary['generation']}"
-        )
+        report = services.indexing.sync_source(args.path, progress, options)
+    print_report(report, args.json)
     return 1 if report.failed else 0
 
 

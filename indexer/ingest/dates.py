@@ -8,8 +8,9 @@ so "next tuesday" is an error rather than today's date.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from typing import cast
 
 from dateutil import parser as dateutil_parser
 
@@ -77,7 +78,7 @@ def _numeric(text: str) -> When | None:
 
 def _zone(text: str) -> timezone:
     if text.upper() in ("Z", "UTC", "GMT"):
-        return timezone.utc
+        return UTC
     digits = text[1:].replace(":", "")
     delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     return timezone(-delta if text[0] == "-" else delta)
@@ -98,11 +99,13 @@ def _rfc822(text: str) -> When | None:
 
 
 def _words(text: str) -> When | None:
-    """"November 8, 2019", "8 Nov 2019 10:00": only when year, month and day are all there."""
+    """ "November 8, 2019", "8 Nov 2019 10:00": only when year, month and day are all there."""
     if not re.search(r"\d{4}", text) or not re.search(r"[A-Za-z]{3,}", text):
         return None
     try:
-        first, second = (dateutil_parser.parse(text, default=probe) for probe in _PROBES)
+        first, second = (
+            cast(datetime, dateutil_parser.parse(text, default=probe)) for probe in _PROBES
+        )
     except (ValueError, OverflowError, TypeError):
         return None
     if first.date() != second.date():

@@ -22,9 +22,7 @@ _YAML_OPEN = re.compile(r"^-{3,}[ \t]*\r?$", re.MULTILINE)
 _YAML_CLOSE = re.compile(r"^(?:-{3,}|\.{3})[ \t]*\r?$", re.MULTILINE)
 _TOML = re.compile(r"^\+{3}[ \t]*\r?$", re.MULTILINE)
 _YAML_HANDLER = YAMLHandler()
-NO_FRONT_MATTER = (
-    "no YAML front matter ('---'), TOML ('+++') or JSON ('{') block with a title"
-)
+NO_FRONT_MATTER = "no YAML front matter ('---'), TOML ('+++') or JSON ('{') block with a title"
 
 
 class FrontMatterError(ValueError):
@@ -60,7 +58,9 @@ def split_front_matter(text: str) -> FrontMatter:
     raise FrontMatterError(NO_FRONT_MATTER, 1)
 
 
-def _delimited(text: str, opening: re.Pattern[str], closing: re.Pattern[str], kind: str) -> FrontMatter:
+def _delimited(
+    text: str, opening: re.Pattern[str], closing: re.Pattern[str], kind: str
+) -> FrontMatter:
     start = opening.match(text)
     assert start is not None
     end = closing.search(text, start.end())

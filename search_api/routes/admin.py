@@ -55,7 +55,10 @@ def reindex(
 
 
 @router.put(
-    "/articles/{article_id}", status_code=202, response_model=JobAccepted, responses=ADMIN_ERRORS
+    "/articles/{article_id:path}",
+    status_code=202,
+    response_model=JobAccepted,
+    responses=ADMIN_ERRORS,
 )
 def publish_article(
     article_id: ArticleId,
@@ -84,7 +87,10 @@ def publish_article(
 
 
 @router.delete(
-    "/articles/{article_id}", status_code=202, response_model=JobAccepted, responses=ADMIN_ERRORS
+    "/articles/{article_id:path}",
+    status_code=202,
+    response_model=JobAccepted,
+    responses=ADMIN_ERRORS,
 )
 def unpublish_article(
     article_id: ArticleId,

@@ -27,7 +27,6 @@ from indexer.ingest.clean.markup import clean_markdown, html_text
 __all__ = ["clean_page", "html_text"]
 
 
-
 def clean_page(
     body: str,
     *,

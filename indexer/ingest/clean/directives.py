@@ -62,7 +62,7 @@ def _action_end(text: str, position: int) -> int:
         char = text[position]
         if text.startswith("}}", position):
             return position
-        if char in "\"`":
+        if char in '"`':
             match = _GO_STRING.match(text, position)
             if match is None:
                 return -1
@@ -103,7 +103,7 @@ def _args(raw: str) -> tuple[dict[str, str], list[str]]:
     named: dict[str, str] = {}
     positional: list[str] = []
     for key, value in _ARG.findall(raw):
-        if value[:1] in "\"`":
+        if value[:1] in '"`':
             value = value[1:-1].replace('\\"', '"')
         if key:
             named[key.lower()] = value
@@ -158,7 +158,9 @@ def _pairs(tags: list[re.Match[str]]) -> dict[int, int]:
 
 def _opening(name: str, named: dict[str, str], positional: list[str]) -> str:
     if name in _CODE_SHORTCODES:
-        language = positional[0] if positional and "=" not in positional[0] else named.get("lang", "")
+        language = (
+            positional[0] if positional and "=" not in positional[0] else named.get("lang", "")
+        )
         return f"\n```{language if name != 'mermaid' else 'mermaid'}\n"
     heading = next((named[k] for k in _TEXT_ARGS if named.get(k)), "")
     return f"{heading}\n\n" if heading else ""

@@ -77,4 +77,6 @@ def _output(expression: str, variables: Mapping[str, object]) -> str:
         if not isinstance(value, Mapping) or key not in value:
             return ""
         value = value[key]
-    return str(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+    return (
+        str(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+    )

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from selectolax.lexbor import LexborHTMLParser
 
@@ -25,6 +26,7 @@ from indexer.ingest.sites.anchors import AnchorMaker
 from indexer.text.markdown_blocks import default_anchors
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_RENDERER = RendererHTML()
 _PLAIN_INLINE = frozenset({"text", "softbreak", "hardbreak", "code_inline"})
 _ATTRIBUTES = re.compile(r"\s*\{:?\s*#([^\s{}]+)[^{}]*\}\s*$")
 _SYNTAX_IN_SOURCE = re.compile(r"\\[!-/:-@\[-`{-~]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+\d*);")
@@ -41,7 +43,8 @@ _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*?(/?)>")
 _TAG_NAME = re.compile(r"^</?([A-Za-z][\w-]*)")
 # Text shaped like a tag that names no HTML element (`<T>`, `<stdlib>`) is prose: a browser
 # would hide it, but its author meant it to be read.
-HTML_ELEMENTS = frozenset("""
+HTML_ELEMENTS = frozenset(
+    """
 a abbr address area article aside audio b bdi bdo blockquote body br button canvas caption
 center cite code col colgroup data dd del details dfn dialog div dl dt em embed fieldset
 figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input
@@ -49,7 +52,8 @@ ins kbd label legend li link main map mark meta meter nav noscript object ol opt
 output p param picture pre progress q rp rt ruby s samp script section select small source
 span strike strong style sub summary sup svg table tbody td template textarea tfoot th thead
 time title tr track tt u ul var video wbr big math
-""".split())
+""".split()
+)
 
 
 @dataclass
@@ -71,11 +75,12 @@ def clean_markdown(text: str, anchor_style: str) -> str:
     texts = [_heading_text(b) for b in headings]
     kept = [_heading_kept(b, text) for b, text in zip(headings, texts, strict=True)]
     derived = default_anchors(
-        [b.tokens[1].content if keep else text for b, text, keep in zip(headings, texts, kept, strict=True)]
+        [
+            b.tokens[1].content if keep else text
+            for b, text, keep in zip(headings, texts, kept, strict=True)
+        ]
     )
-    explicit_all = any(
-        w is not None and w != d for w, d in zip(wanted, derived, strict=True)
-    )
+    explicit_all = any(w is not None and w != d for w, d in zip(wanted, derived, strict=True))
 
     out: list[str] = []
     position = 0
@@ -183,7 +188,7 @@ def _plain(block: _Block, body: str) -> bool:
 def _rendered(tokens: list[Token], env: dict[str, object]) -> str:
     for token in tokens:
         _drop_leftover_syntax(token.children or [])
-    return html_text(_MD.renderer.render(tokens, _MD.options, env))
+    return html_text(_RENDERER.render(tokens, _MD.options, env))
 
 
 def _drop_leftover_syntax(children: list[Token]) -> None:
@@ -241,7 +246,9 @@ def _wanted_anchors(headings: list[_Block], style: str) -> list[str | None]:
         if explicit:
             wanted.append(maker.explicit(explicit))
         else:
-            rendered = html_text(_MD.renderer.renderInline(_strip_attributes(block), _MD.options, {}))
+            rendered = html_text(
+                _RENDERER.renderInline(_strip_attributes(block), _MD.options, {})
+            )
             wanted.append(maker.make(source, rendered.replace("`", "")))
     return wanted
 
@@ -256,7 +263,7 @@ def _strip_attributes(block: _Block) -> list[Token]:
 
 
 def _heading_text(block: _Block) -> str:
-    text = html_text(_MD.renderer.renderInline(_strip_attributes(block), _MD.options, {}))
+    text = html_text(_RENDERER.renderInline(_strip_attributes(block), _MD.options, {}))
     return " ".join(text.split())
 
 

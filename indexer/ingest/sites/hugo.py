@@ -34,8 +34,10 @@ def hugo_config(root: Path) -> tuple[dict[str, Any], Path] | None:
         if legacy is not None and "baseurl" in folded(read_config(legacy)):
             marker = legacy
     default_dir = root / "config" / "_default"
-    if marker is None and not any(default_dir.glob("hugo.*")) and not any(
-        default_dir.glob("config.*")
+    if (
+        marker is None
+        and not any(default_dir.glob("hugo.*"))
+        and not any(default_dir.glob("config.*"))
     ):
         return None
     config = folded(read_config(marker)) if marker else {}
@@ -48,8 +50,7 @@ def hugo_config(root: Path) -> tuple[dict[str, Any], Path] | None:
                 config = {**data, **config}
             else:
                 config.setdefault(part.stem.lower(), data)
-        marker = marker or default_dir
-    return config, marker
+    return config, marker or default_dir
 
 
 class HugoSite(Site):
@@ -74,7 +75,9 @@ class HugoSite(Site):
         self.permalinks = {str(k).strip("/"): str(v) for k, v in permalinks.items()
                            if isinstance(v, str)}  # fmt: skip
         dates = dig(config, "frontmatter", "date")
-        self.date_fields = [str(d).lower() for d in dates] if isinstance(dates, list) else _DEFAULT_DATES
+        self.date_fields = (
+            [str(d).lower() for d in dates] if isinstance(dates, list) else _DEFAULT_DATES
+        )
         self.languages = self._languages()
         self.content_root = root / (text_or_none(config.get("contentdir")) or "content")
 
@@ -83,7 +86,7 @@ class HugoSite(Site):
         default = text_or_none(self.config.get("defaultcontentlanguage")) or "en"
         found: dict[Path, str | None] = {}
         languages = self.config.get("languages")
-        for name, settings in (languages.items() if isinstance(languages, Mapping) else []):
+        for name, settings in languages.items() if isinstance(languages, Mapping) else []:
             folder = text_or_none(dig(settings, "contentdir"))
             if folder:
                 found[self.root / folder] = None if name == default else str(name)
@@ -141,10 +144,10 @@ class HugoSite(Site):
         if self.base_url is None:
             return None
         tokens = self.tokens(page)
-        section_path = "/".join(tokens["sections"])  # type: ignore[arg-type]
+        section_path = "/".join(tokens["sections"])
         pattern = self.options.permalink or self._pattern(section_path)
         if pattern is None:
-            path = "/".join([*tokens["sections"], str(tokens["slugorfilename"])])  # type: ignore[misc]
+            path = "/".join([*tokens["sections"], str(tokens["slugorfilename"])])
             path = "/" + hugo_urlize(path, self.lower)
             path += ".html" if self.ugly else "/"
         else:

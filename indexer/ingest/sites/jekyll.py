@@ -117,9 +117,11 @@ class JekyllSite(Site):
             if not isinstance(values, Mapping) or not isinstance(scope, Mapping):
                 continue
             path = str(scope.get("path") or "").strip("/")
-            in_path = not path or fnmatch.fnmatch(rel.as_posix(), path) or (
-                rel.as_posix() + "/"
-            ).startswith(path + "/")
+            in_path = (
+                not path
+                or fnmatch.fnmatch(rel.as_posix(), path)
+                or (rel.as_posix() + "/").startswith(path + "/")
+            )
             if in_path and scope.get("type") in (None, kind):
                 merged.update(values)
         return {**merged, **fields}
@@ -166,9 +168,9 @@ class JekyllSite(Site):
             "basename": rel.stem,
             "categories": "/".join(dict.fromkeys(c.lower() for c in categories)),
             "collection": kind,
-            "path": inside.with_suffix("").as_posix() if kind != "pages" else (
-                "" if inside.parent == PurePosixPath(".") else inside.parent.as_posix()
-            ),
+            "path": inside.with_suffix("").as_posix()
+            if kind != "pages"
+            else ("" if inside.parent == PurePosixPath(".") else inside.parent.as_posix()),
             "output_ext": ".html",
         }
 

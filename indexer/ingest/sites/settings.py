@@ -47,9 +47,7 @@ class SourceOptions:
 
     def over(self, settings: SourceOptions) -> SourceOptions:
         """These options, with each one left unset taken from `settings`."""
-        merged = {
-            f.name: getattr(self, f.name) or getattr(settings, f.name) for f in fields(self)
-        }
+        merged = {f.name: getattr(self, f.name) or getattr(settings, f.name) for f in fields(self)}
         merged["exclude"] = (*settings.exclude, *self.exclude)
         return replace(self, **merged)
 
