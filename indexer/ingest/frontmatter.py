@@ -3,7 +3,7 @@
 The body is kept byte for byte (only the blank line after the front matter goes), because
 chunk and citation offsets point into what is built from it. python-frontmatter's boundary
 patterns swallow blank lines and strip the body, so the file is split here and only the
-front matter goes through its YAML handler; TOML is read by the standard library.
+front matter goes to a YAML, TOML (standard library) or JSON parser.
 """
 
 from __future__ import annotations
@@ -15,13 +15,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 _YAML_OPEN = re.compile(r"^-{3,}[ \t]*\r?$", re.MULTILINE)
 # YAML documents may also end with `...` (Jekyll accepts both).
 _YAML_CLOSE = re.compile(r"^(?:-{3,}|\.{3})[ \t]*\r?$", re.MULTILINE)
 _TOML = re.compile(r"^\+{3}[ \t]*\r?$", re.MULTILINE)
-_YAML_HANDLER = YAMLHandler()
+
+
+class _DatesAsText(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML whose timestamps stay text: dates are read by `indexer.ingest.dates`, which
+    tolerates `2024-4-09` and names the field of an impossible `2024-13-45`."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
 NO_FRONT_MATTER = "no YAML front matter ('---'), TOML ('+++') or JSON ('{') block with a title"
 
 
@@ -89,7 +95,7 @@ def _result(fields: object, text: str, body_start: int, kind: str) -> FrontMatte
 
 def _read_yaml(raw: str) -> object:
     try:
-        return _YAML_HANDLER.load(raw)
+        return yaml.load(raw, Loader=_DatesAsText)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         reason = f"invalid YAML front matter: {_yaml_problem(exc)}"
         # The YAML starts after the opening line (file line 1); marks count lines from 0.

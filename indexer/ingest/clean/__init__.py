@@ -41,7 +41,7 @@ def clean_page(
     text = apply_templates(body, dialect, variables or {}, reader)
     if is_html:
         return html_text(text)
-    return clean_markdown(text, anchors)
+    return clean_markdown(text, anchors, tidy=text != body)
 
 
 def apply_templates(

@@ -128,7 +128,7 @@ def hugo_shortcodes(text: str, allowed: Callable[[int], bool]) -> str:
             out.append(re.sub(r"\s*\*/([>%])\}\}$", r" \1}}", literal))
         elif tag["close"]:
             opened = tags[pairs[index]]["name"].lower() if index in pairs else ""
-            out.append("\n```\n" if opened in _CODE_SHORTCODES else "")
+            out.append("```" if opened in _CODE_SHORTCODES else "")
         elif index in openers:
             out.append(_opening(tag["name"].lower(), *_args(tag["args"] or "")))
         else:
@@ -161,7 +161,7 @@ def _opening(name: str, named: dict[str, str], positional: list[str]) -> str:
         language = (
             positional[0] if positional and "=" not in positional[0] else named.get("lang", "")
         )
-        return f"\n```{language if name != 'mermaid' else 'mermaid'}\n"
+        return f"```{language if name != 'mermaid' else 'mermaid'}"
     heading = next((named[k] for k in _TEXT_ARGS if named.get(k)), "")
     return f"{heading}\n\n" if heading else ""
 

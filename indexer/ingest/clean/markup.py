@@ -21,6 +21,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from selectolax.lexbor import LexborHTMLParser
 
+from indexer.ingest.clean.fences import outside_fences
 from indexer.ingest.html_to_markdown import node_to_markdown
 from indexer.ingest.sites.anchors import AnchorMaker
 from indexer.text.markdown_blocks import default_anchors
@@ -40,6 +41,7 @@ _NOT_TEXT = ("script", "style", "noscript", "template", "iframe", "svg", "button
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "source", "track", "wbr", "p", "li", "td", "th", "tr"})  # fmt: skip
 _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*?(/?)>")
+_BLANK_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TAG_NAME = re.compile(r"^</?([A-Za-z][\w-]*)")
 # Text shaped like a tag that names no HTML element (`<T>`, `<stdlib>`) is prose: a browser
 # would hide it, but its author meant it to be read.
@@ -64,7 +66,9 @@ class _Block:
     html_depth: int = 0
 
 
-def clean_markdown(text: str, anchor_style: str) -> str:
+def clean_markdown(text: str, anchor_style: str, tidy: bool = False) -> str:
+    """`text` with its syntax cleaned; `tidy` also closes up the blank lines left where
+    template syntax was removed."""
     env: dict[str, object] = {}
     tokens = _MD.parse(text, env)
     _unknown_tags_as_text(tokens)
@@ -88,8 +92,7 @@ def clean_markdown(text: str, anchor_style: str) -> str:
     for block in blocks:
         start = _offset(starts, block.first, text)
         end = _offset(starts, block.last, text)
-        gap = text[position:start]
-        out.append(gap if not gap.strip() else "\n")
+        out.append(_gap(text[position:start]))
         original = text[start:end]
         body = original.rstrip()
         if block.tokens[0].type == "heading_open":
@@ -104,8 +107,11 @@ def clean_markdown(text: str, anchor_style: str) -> str:
         if piece:
             out.append(piece + original[len(original.rstrip()) :])
         position = end
-    out.append(text[position:] if not text[position:].strip() else "\n")
+    out.append(_gap(text[position:]))
     cleaned = "".join(out)
+    if tidy:
+        outside = outside_fences(cleaned)
+        cleaned = _BLANK_RUN.sub(lambda m: "\n\n" if outside(m.start()) else m.group(0), cleaned)
     return cleaned if cleaned != text else text
 
 
@@ -119,6 +125,11 @@ def _unknown_tags_as_text(tokens: list[Token]) -> None:
 def _is_element(html: str) -> bool:
     match = _TAG_NAME.match(html)
     return match is None or match.group(1).lower() in HTML_ELEMENTS
+
+
+def _gap(gap: str) -> str:
+    """What stays between two blocks: blank lines as written (a link-reference line goes)."""
+    return "\n" if gap.strip() else gap
 
 
 def _blocks(tokens: list[Token]) -> list[_Block]:
