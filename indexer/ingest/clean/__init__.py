@@ -55,10 +55,10 @@ def apply_templates(
     if dialect == "go":
         return go_actions(text, read, everywhere)
     if dialect == "zola":
-        return zola_shortcodes(text, outside_fences(text))
+        return zola_shortcodes(text)
     # A folder of unknown origin: every syntax, each checked against the text it leaves.
     text = hugo_shortcodes(text, outside_fences(text))
-    text = zola_shortcodes(text, outside_fences(text))
+    text = zola_shortcodes(text)
     if "{%" in text:
         # Output tags are left to the Go pass, which knows `{{raw "..."}}`.
         text = liquid(text, variables, in_fences=False, outputs=False)

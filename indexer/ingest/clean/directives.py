@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from indexer.ingest.clean.fences import outside_fences
+
 IncludeReader = Callable[[str], str | None]
 
 _GO_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|`([^`]*)`', re.DOTALL)
@@ -173,8 +175,13 @@ def _standalone(named: dict[str, str]) -> str:
     return ""
 
 
-def zola_shortcodes(text: str, allowed: Callable[[int], bool]) -> str:
-    """Zola's `{{ name(...) }}` and `{% name(...) %}body{% end %}` where `allowed` says."""
+def zola_shortcodes(text: str, in_fences: bool = False) -> str:
+    """Zola's `{{ name(...) }}` and `{% name(...) %}body{% end %}`, outside fenced code
+    unless `in_fences`."""
+    allowed = outside_fences(text)
+
+    if in_fences:
+        allowed = lambda _: True  # noqa: E731
 
     def block(match: re.Match[str]) -> str:
         if not allowed(match.start()):
@@ -192,4 +199,6 @@ def zola_shortcodes(text: str, allowed: Callable[[int], bool]) -> str:
             return match.group(0).replace("/*", "", 1).replace("*/", "", 1)
         return _standalone(_args(match.group(3))[0])
 
-    return _ZOLA_INLINE.sub(inline, _ZOLA_BLOCK.sub(block, text))
+    text = _ZOLA_BLOCK.sub(block, text)
+    allowed = (lambda _: True) if in_fences else outside_fences(text)
+    return _ZOLA_INLINE.sub(inline, text)

@@ -112,6 +112,7 @@ def clean_markdown(text: str, anchor_style: str, tidy: bool = False) -> str:
     if tidy:
         outside = outside_fences(cleaned)
         cleaned = _BLANK_RUN.sub(lambda m: "\n\n" if outside(m.start()) else m.group(0), cleaned)
+        cleaned = cleaned.lstrip("\n")
     return cleaned if cleaned != text else text
 
 
@@ -257,9 +258,7 @@ def _wanted_anchors(headings: list[_Block], style: str) -> list[str | None]:
         if explicit:
             wanted.append(maker.explicit(explicit))
         else:
-            rendered = html_text(
-                _RENDERER.renderInline(_strip_attributes(block), _MD.options, {})
-            )
+            rendered = html_text(_RENDERER.renderInline(_strip_attributes(block), _MD.options, {}))
             wanted.append(maker.make(source, rendered.replace("`", "")))
     return wanted
 
