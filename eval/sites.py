@@ -31,11 +31,12 @@ QUESTIONS = ROOT / "tests" / "fixtures" / "sites" / "questions"
 # Go's blog has no generator configuration in the folder: its address and URL rule are given
 # as a user would give them (the dataset's README states both), and go.dev renders Markdown
 # with goldmark's own heading ids.
+GO_BLOG = SourceOptions(base_url="https://go.dev/blog", permalink="/:filename", anchors="goldmark")
 SITES: dict[str, SourceOptions] = {
-    "go-blog": SourceOptions(base_url="https://go.dev/blog", permalink="/:filename", anchors="goldmark"),
+    "go-blog": GO_BLOG,
     "k8s-contributor-site": SourceOptions(),
     "jekyll-site": SourceOptions(),
-}  # fmt: skip
+}
 
 
 @dataclass

@@ -70,7 +70,9 @@ ANCHORS = {
     },
     "jekyll-site": {
         "_posts/2016-10-06-jekyll-3-3-is-here": {
-            "2. `relative_url` and `absolute_url` filters": "2-relative_url-and-absolute_url-filters",
+            "2. `relative_url` and `absolute_url` filters": (
+                "2-relative_url-and-absolute_url-filters"
+            ),
             "A lot more!": "a-lot-more",
         },
     },
