@@ -16,7 +16,7 @@ import pytest
 
 from eval.sites import PUBLICATIONS, SITES, SiteRun, run_site
 from indexer.ingest import load_source
-from indexer.ingest.clean.markup import HTML_ELEMENTS
+from indexer.ingest.clean.html_text import HTML_ELEMENTS
 from indexer.model import Article
 from indexer.text.markdown_blocks import parse_sections
 

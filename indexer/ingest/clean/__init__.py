@@ -21,8 +21,9 @@ from indexer.ingest.clean.directives import (
     zola_shortcodes,
 )
 from indexer.ingest.clean.fences import outside_fences
+from indexer.ingest.clean.html_text import html_text
 from indexer.ingest.clean.liquid import liquid
-from indexer.ingest.clean.markup import clean_markdown, html_text
+from indexer.ingest.clean.markup import clean_markdown
 
 __all__ = ["clean_page", "html_text"]
 

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from selectolax.lexbor import LexborHTMLParser
 
 from indexer.ingest.clean.fences import outside_fences
-from indexer.ingest.html_to_markdown import node_to_markdown
+from indexer.ingest.clean.html_text import HTML_ELEMENTS, html_text
 from indexer.ingest.sites.anchors import AnchorMaker
 from indexer.text.markdown_blocks import default_anchors
 
@@ -36,26 +35,11 @@ _REF_TAIL = re.compile(r"\]\[[^\[\]\n]*\]")
 _STRAY_EMPHASIS = re.compile(r"\*\*+|(?<!\w)__+|__+(?!\w)")
 _LEFTOVER_SYNTAX = re.compile(r"\]\[|\]\(|\*\*|(?<!\w)__|__(?!\w)")
 _UNRESOLVED_REF = re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
-_NOT_TEXT = ("script", "style", "noscript", "template", "iframe", "svg", "button", "canvas",
-             "video", "audio", "object", "embed", "form", "input", "select")  # fmt: skip
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "source", "track", "wbr", "p", "li", "td", "th", "tr"})  # fmt: skip
 _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*?(/?)>")
 _BLANK_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TAG_NAME = re.compile(r"^</?([A-Za-z][\w-]*)")
-# Text shaped like a tag that names no HTML element (`<T>`, `<stdlib>`) is prose: a browser
-# would hide it, but its author meant it to be read.
-HTML_ELEMENTS = frozenset(
-    """
-a abbr address area article aside audio b bdi bdo blockquote body br button canvas caption
-center cite code col colgroup data dd del details dfn dialog div dl dt em embed fieldset
-figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input
-ins kbd label legend li link main map mark meta meter nav noscript object ol optgroup option
-output p param picture pre progress q rp rt ruby s samp script section select small source
-span strike strong style sub summary sup svg table tbody td template textarea tfoot th thead
-time title tr track tt u ul var video wbr big math
-""".split()
-)
 
 
 @dataclass
@@ -219,28 +203,6 @@ def _drop_leftover_syntax(children: list[Token]) -> None:
                 earlier.content = earlier.content[:cut] + earlier.content[cut + 1 :]
                 child.content = child.content[tail.end() :]
                 break
-
-
-def html_text(html: str) -> str:
-    """HTML as plain Markdown: images by their alt text (unless a caption says it)."""
-    tree = LexborHTMLParser(f"<body>{html}</body>")
-    body = tree.body
-    if body is None:
-        return ""
-    for tag in _NOT_TEXT:
-        for node in body.css(tag):
-            node.decompose()
-    for image in body.css("img"):
-        alt = (image.attributes.get("alt") or "").strip()
-        figure = image.parent
-        while figure is not None and figure.tag not in ("figure", "body"):
-            figure = figure.parent
-        captioned = figure is not None and figure.css_first("figcaption") is not None
-        if alt and not captioned:
-            image.replace_with(alt)
-        else:
-            image.decompose()
-    return node_to_markdown(body).strip()
 
 
 def _heading_source(block: _Block) -> tuple[str, str | None]:
