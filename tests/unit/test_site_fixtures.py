@@ -176,3 +176,12 @@ def test_a_bad_setting_in_footnote_toml_is_a_source_error_naming_it(tmp_path: Pa
 
     with pytest.raises(SourceError, match=r"footnote\.toml.*anchors"):
         load_source(tmp_path)
+
+
+def test_a_generator_named_by_flag_reads_a_bare_content_folder_by_its_rules() -> None:
+    options = SourceOptions(today=date(2026, 1, 1), generator="zola", base_url="https://x.example")
+
+    articles = by_id(load_source(SITES / "hugo" / "content", options))
+
+    assert articles["posts/bundle"].url == "https://x.example/posts/bundle/"
+    assert "posts/_index" not in articles

@@ -39,4 +39,14 @@ def detect_site(root: Path, options: SourceOptions | None = None) -> Site:
         jekyll = jekyll_config(root)
         if jekyll:
             return JekyllSite(root, options, *jekyll)
+    # A generator named without its configuration here: its rules with their defaults, and
+    # the folder itself as the content when it has no content folder.
+    kinds: dict[str, type[HugoSite | JekyllSite | ZolaSite]] = {
+        "hugo": HugoSite, "jekyll": JekyllSite, "zola": ZolaSite,
+    }  # fmt: skip
+    if wanted in kinds:
+        site = kinds[wanted](root, options, {}, root)
+        if not site.content_root.is_dir():
+            site.content_root = root
+        return site
     return Site(root, options)
