@@ -1,7 +1,10 @@
-"""Loading articles from a source path: one file, or a folder walked for every supported kind.
+"""Loading articles from a source path: one file, or a folder read the way its site is built.
 
 Files are read and decoded here, once, so every format reports undecodable bytes the same way;
-the per-format loaders take text and never touch the file system.
+the per-format loaders take text and never touch the file system (a page whose template
+includes a file reads it through a reader confined to the source). `sites` knows the
+generators, `source` walks a folder with them, `pages` turns one page into an Article, and
+`clean` makes its text what readers see.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from indexer.ingest.jsonl import load_article_json, load_jsonl
 from indexer.ingest.markdown import load_markdown
 from indexer.ingest.pages import load_page
 from indexer.ingest.sites import Site, SourceOptions
-from indexer.ingest.source import _Walk, load_folder
+from indexer.ingest.source import FailureSink, load_folder
 from indexer.model import LoadFailure, LoadResult
 
 __all__ = ["SourceOptions", "load_article_json", "load_source"]
@@ -81,7 +84,7 @@ class _Collected:
         self.failures.append(failure)
 
 
-def _decode(path: Path, sink: _Collected | _Walk) -> str | None:
+def _decode(path: Path, sink: FailureSink) -> str | None:
     """The file's text, or None after reporting to `sink` why it cannot be read."""
     try:
         data = path.read_bytes()

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from indexer.ingest.clean import clean_page
+from indexer.ingest.clean.directives import IncludeReader
 from indexer.ingest.dates import calendar_date, parse_when
 from indexer.ingest.fields import (
     UPDATED_FIELDS,
@@ -141,7 +142,7 @@ def _build_never(fields: Mapping[str, object]) -> bool:
     return False
 
 
-def _include_reader(file: Path, root: Path, included: list[Path]):  # type: ignore[no-untyped-def]
+def _include_reader(file: Path, root: Path, included: list[Path]) -> IncludeReader:
     """Reads a file a template includes, beside the page or from the site root, never from
     outside the root; remembers it so it is not indexed again on its own."""
     resolved_root = root.resolve()

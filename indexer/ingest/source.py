@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from indexer.ingest.frontmatter import has_front_matter
 from indexer.ingest.pages import load_page
@@ -20,6 +21,14 @@ from indexer.ingest.sites import Site, SourceOptions, detect_site
 from indexer.model import Article, LoadFailure, LoadResult, SkippedFile
 
 Loader = Callable[[str, str], LoadResult]
+
+
+class FailureSink(Protocol):
+    def fail(self, failure: LoadFailure) -> None: ...
+
+
+# Reads and decodes a file, or reports to the sink why it cannot and returns None.
+Decoder = Callable[[Path, FailureSink], str | None]
 _HTML = (".html", ".htm")
 # A page has at least one of these; an HTML file with none is a piece of one (an include).
 _PAGE_MARKS = re.compile(
@@ -80,9 +89,6 @@ def load_folder(
 
 def _skipped(file: Path, reason: str, detail: str | None) -> LoadResult:
     return LoadResult(articles=(), skipped=(SkippedFile(str(file), reason, detail),))
-
-
-Decoder = Callable[[Path, "_Walk"], "str | None"]
 
 
 class _Walk:

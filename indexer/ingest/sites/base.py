@@ -71,6 +71,18 @@ def _date(year: str, month: str, day: str) -> date | None:
         return None
 
 
+def starts_with_front_matter(
+    path: Path, markers: tuple[bytes, ...] = (b"---", b"+++", b"{")
+) -> bool:
+    """Whether the file opens with front matter (a byte-order mark allowed)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8).removeprefix(b"\xef\xbb\xbf")
+    except OSError:
+        return False
+    return head.startswith(markers)
+
+
 def zone(name: str | None, where: str) -> tzinfo | None:
     if not name:
         return None

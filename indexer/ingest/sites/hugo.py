@@ -14,7 +14,14 @@ from typing import Any
 
 from indexer.ingest.dates import When, parse_when
 from indexer.ingest.fields import optional_text
-from indexer.ingest.sites.base import DATED_NAME, PageInfo, Site, bundle_index, zone
+from indexer.ingest.sites.base import (
+    DATED_NAME,
+    PageInfo,
+    Site,
+    bundle_index,
+    starts_with_front_matter,
+    zone,
+)
 from indexer.ingest.sites.config import dig, folded, read_config, text_or_none
 from indexer.ingest.sites.permalinks import expand, hugo_urlize, join_url
 from indexer.ingest.sites.settings import SourceOptions
@@ -113,7 +120,7 @@ class HugoSite(Site):
             folder = root / rel.parent
             if any((folder / f"index{s}").is_file() for s in (".md", ".markdown", ".html")):
                 return "page bundle resource", f"a resource of the bundle {rel.parent}/index.md"
-        if rel.suffix.lower() in (".html", ".htm") and not _starts_with_front_matter(root / rel):
+        if rel.suffix.lower() in (".html", ".htm") and not starts_with_front_matter(root / rel):
             return "not content", "an HTML file without front matter is a static asset"
         return super().not_content(rel, root)
 
@@ -180,12 +187,3 @@ class HugoSite(Site):
         if page.when is None:
             tokens.update(year="0001", month="01", day="01")
         return tokens
-
-
-def _starts_with_front_matter(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4)
-    except OSError:
-        return False
-    return head.startswith((b"---", b"+++", b"{"))

@@ -16,8 +16,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from indexer.ingest.fields import optional_text
-from indexer.ingest.frontmatter import has_front_matter
-from indexer.ingest.sites.base import PageInfo, Site, date_from_path, zone
+from indexer.ingest.sites.base import (
+    PageInfo,
+    Site,
+    date_from_path,
+    starts_with_front_matter,
+    zone,
+)
 from indexer.ingest.sites.config import dig, read_config, text_or_none
 from indexer.ingest.sites.permalinks import date_tokens, expand, jekyll_slugify, join_url
 from indexer.ingest.sites.settings import SourceOptions
@@ -104,7 +109,7 @@ class JekyllSite(Site):
             return "draft", "in _drafts"
         if kind not in ("posts", "pages", "drafts") and not self.collections[kind].get("output"):
             return "unpublished collection", f"collection {kind!r} has output: false"
-        if not _front_matter_file(root / rel):
+        if not starts_with_front_matter(root / rel, (b"---",)):
             return "static file", "no front matter: Jekyll copies it as it is"
         return super().not_content(rel, root)
 
@@ -211,12 +216,3 @@ def _folder_categories(rel: PurePosixPath) -> list[str]:
     if "_posts" not in rel.parts:
         return []
     return [p for p in rel.parts[: rel.parts.index("_posts")] if not p.startswith("_")]
-
-
-def _front_matter_file(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8).decode("utf-8", "replace")
-    except OSError:
-        return False
-    return has_front_matter(head.lstrip("\ufeff")) and head.startswith("---")
