@@ -26,6 +26,7 @@ def article_from_fields(
 ) -> Article:
     """An Article whose optional fields (url, author, dates, tags, summary, draft) come from `raw`,
     the key names front matter and JSON records share. Raises ValueError on a bad value."""
+    author_field, author = first_field(raw, AUTHOR_FIELDS)
     published_field, published = first_field(raw, PUBLISHED_FIELDS)
     updated_field, updated = first_field(raw, UPDATED_FIELDS)
     return Article(
@@ -34,7 +35,7 @@ def article_from_fields(
         text=text,
         source_path=source_path,
         url=optional_text(raw.get("url"), "url"),
-        author=author_of(raw),
+        author=optional_names(author, author_field),
         published=coerce_date(published, published_field),
         updated=coerce_date(updated, updated_field),
         tags=tags_of(raw),
@@ -164,12 +165,17 @@ AUTHOR_FIELDS = ("author", "authors", "by")
 
 
 def first_field(raw: Mapping[str, object], names: tuple[str, ...]) -> tuple[str, object]:
-    """The first of `names` holding a value (not a bare boolean), and that value."""
+    """The first of `names` holding a value, and that value."""
     for name in names:
         value = raw.get(name)
-        if value is not None and not isinstance(value, bool) and value != "":
+        if value is not None and value != "":
             return name, value
     return names[0], None
+
+
+def without_flags(fields: Mapping[str, object]) -> dict[str, object]:
+    """Front matter less Jekyll's `published: false|true`, a flag where others write a date."""
+    return {k: v for k, v in fields.items() if not (k == "published" and isinstance(v, bool))}
 
 
 def author_of(raw: Mapping[str, object]) -> str | None:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from indexer.errors import SourceError
 from indexer.ingest.dates import When, parse_when
-from indexer.ingest.fields import PUBLISHED_FIELDS, first_field, optional_text
+from indexer.ingest.fields import PUBLISHED_FIELDS, first_field, optional_text, without_flags
 from indexer.ingest.sites.permalinks import date_tokens, expand, hugo_urlize, join_url
 from indexer.ingest.sites.settings import SourceOptions
 
@@ -135,7 +135,7 @@ class Site:
 
     def when(self, rel: PurePosixPath, fields: Mapping[str, object]) -> When | None:
         """The page's publication moment: a date field, else a date in its file name or path."""
-        name, value = first_field(fields, PUBLISHED_FIELDS)
+        name, value = first_field(without_flags(fields), PUBLISHED_FIELDS)
         found = parse_when(value, name)
         if found is None:
             found = date_from_path(rel)[0]

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from indexer.ingest.dates import When, parse_when
-from indexer.ingest.fields import optional_text
+from indexer.ingest.fields import optional_text, without_flags
 from indexer.ingest.sites.base import (
     DATED_NAME,
     PageInfo,
@@ -125,7 +125,7 @@ class HugoSite(Site):
         return super().not_content(rel, root)
 
     def when(self, rel: PurePosixPath, fields: Mapping[str, object]) -> When | None:
-        lowered = {str(k).lower(): v for k, v in fields.items()}
+        lowered = {str(k).lower(): v for k, v in without_flags(fields).items()}
         for source in self.date_fields:
             if source == ":filename":
                 match = DATED_NAME.match(rel.parent.name if bundle_index(rel) else rel.stem)
