@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+# Values quoted in a reason ('2024-13-01') differ per file; grouping ignores them.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 @dataclass(frozen=True)
@@ -80,21 +85,55 @@ class Chunk:
 
 @dataclass(frozen=True)
 class LoadFailure:
-    """A source file (or one record in it) that could not become an Article."""
+    """A source file (or one record in it) that could not become an Article.
+
+    `kind` is a short stable label that summaries group by ("invalid front matter", "bad
+    date"); without one, the reason up to its first colon serves.
+    """
 
     path: str
     reason: str
     line: int | None = None
+    kind: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.reason}"
+
+    @property
+    def group(self) -> str:
+        return self.kind or _QUOTED.sub("…", self.reason.split(":", 1)[0]).strip()
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A source file that is not an article (a section page, a redirect stub, a draft...).
+
+    `reason` is a short stable label to group by; `detail` says more about this one file.
+    """
+
+    path: str
+    reason: str
+    detail: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
 
 
 @dataclass(frozen=True)
 class LoadResult:
     articles: tuple[Article, ...]
     failures: tuple[LoadFailure, ...] = ()
+    skipped: tuple[SkippedFile, ...] = ()
+
+
+def group_paths(items: Sequence[LoadFailure | SkippedFile]) -> dict[str, list[str]]:
+    """Paths by reason label, the most frequent reason first (ties keep first appearance)."""
+    groups: dict[str, list[str]] = {}
+    for item in items:
+        label = item.group if isinstance(item, LoadFailure) else item.reason
+        groups.setdefault(label, []).append(item.path)
+    return dict(sorted(groups.items(), key=lambda kv: -len(kv[1])))
 
 
 @dataclass(frozen=True)
@@ -132,6 +171,7 @@ class IndexReport:
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
     failed: list[LoadFailure] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
     chunks_embedded: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
@@ -149,6 +189,10 @@ class IndexReport:
             "unchanged": self.unchanged,
             "failed": len(self.failed),
             "failures": [str(f) for f in self.failed],
+            "failed_by_reason": group_paths(self.failed),
+            "skipped": len(self.skipped),
+            "skips": [str(s) for s in self.skipped],
+            "skipped_by_reason": group_paths(self.skipped),
             "chunks_embedded": self.chunks_embedded,
             "chunks_total": self.chunks_total,
             "seconds": round(self.seconds, 3),

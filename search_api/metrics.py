@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 
@@ -91,7 +92,11 @@ class LatencyMiddleware:
             )
 
 
+_CONVERTER = re.compile(r":\w+\}")
+
+
 def _route_of(scope: Scope) -> str:
     """The route template (`/articles/{article_id}`), never the raw path: bounded labels."""
     route = scope.get("route")
-    return str(getattr(route, "path", "unmatched"))
+    # A converter (`{article_id:path}`) is how the route matches, not part of its name.
+    return _CONVERTER.sub("}", str(getattr(route, "path", "unmatched")))

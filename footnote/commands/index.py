@@ -4,7 +4,6 @@ file, in this process, with a progress bar on a terminal."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -24,34 +23,27 @@ def add_parser(commands: Commands, parents: Parents) -> None:
         action="store_true",
         help="re-embed every article into a new snapshot (e.g. to switch models)",
     )
+    from footnote.index_summary import add_source_arguments
+
+    add_source_arguments(index)
     index.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from footnote.index_summary import print_report, source_options
     from footnote.progress import RichProgress
     from indexer.bootstrap import build
 
+    options = source_options(args)
     if not args.path.exists():
         return fail(f"{args.path}: no such file or directory")
     services = build(settings)
     with RichProgress(enabled=not args.json and sys.stderr.isatty()) as progress:
         if args.rebuild:
             # An ordinary writer: the current snapshot serves until the new one commits.
-            report = services.indexing.rebuild_source(args.path, progress)
+            report = services.indexing.rebuild_source(args.path, progress, options)
         else:
-            report = services.indexing.sync_source(args.path, progress)
-    summary = report.as_dict()
-    if args.json:
-        print(json.dumps(summary))
-    else:
-        for failure in report.failed:
-            print(f"failed: {failure}", file=sys.stderr)
-        print(
-            f"{summary['added']} added, {summary['updated']} updated, "
-            f"{summary['deleted']} deleted, {summary['unchanged']} unchanged, "
-            f"{summary['failed']} failed; {summary['chunks_embedded']} chunks embedded "
-            f"({summary['chunks_per_second']} chunks/s), {summary['chunks_total']} in the index, "
-            f"snapshot {summary['generation']}"
-        )
+            report = services.indexing.sync_source(args.path, progress, options)
+    print_report(report, args.json)
     return 1 if report.failed else 0
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from indexer.errors import NotFound
 from indexer.index.rebuild import from_source, plan_rebuild, reconcile
 from indexer.index.unit_of_work import UnitOfWorkFactory
-from indexer.ingest import load_source
-from indexer.model import Article, Chunk, IndexReport
+from indexer.ingest import SourceOptions, load_source
+from indexer.model import Article, Chunk, IndexReport, SkippedFile
 from indexer.ports import (
     Embedder,
     MetadataStore,
@@ -48,15 +48,20 @@ class IndexingService:
         self._chunking = chunking
         self._batch_articles = batch_articles
 
-    def sync_source(self, path: str | Path, progress: Progress | None = None) -> IndexReport:
+    def sync_source(
+        self,
+        path: str | Path,
+        progress: Progress | None = None,
+        options: SourceOptions | None = None,
+    ) -> IndexReport:
         """Make the index match the articles under `path`: add new ones, update changed ones,
-        delete those gone from the source or marked draft. Files that fail to load are
-        reported and their articles left as they were."""
+        delete those gone from the source, skipped or marked draft. Files that fail to load
+        are reported and their articles left as they were; drafts count as skipped."""
         progress = progress or NoProgress()
         started = time.perf_counter()
         root = str(Path(path).resolve())
-        loaded = load_source(path)
-        report = IndexReport(failed=list(loaded.failures))
+        loaded = load_source(path, options)
+        report = IndexReport(failed=list(loaded.failures), skipped=list(loaded.skipped))
         stored = self._store.stored_articles()
 
         changed: list[Article] = []
@@ -65,6 +70,7 @@ class IndexingService:
             previous = stored.get(article.id)
             if article.draft:
                 drafts.append(article.id)
+                report.skipped.append(SkippedFile(article.source_path, "draft"))
             elif previous is not None and previous.content_hash == article.content_hash:
                 report.unchanged += 1
             else:
@@ -87,7 +93,12 @@ class IndexingService:
         report.chunks_total = self._store.counts()[1]
         return report
 
-    def rebuild_source(self, path: str | Path, progress: Progress | None = None) -> IndexReport:
+    def rebuild_source(
+        self,
+        path: str | Path,
+        progress: Progress | None = None,
+        options: SourceOptions | None = None,
+    ) -> IndexReport:
         """Re-embed every article from scratch into the next snapshot generation, with the
         configured model (which may differ from the index's: the rebuild records it). The
         articles are those of `path` plus every live one from elsewhere (the API, files that
@@ -96,8 +107,8 @@ class IndexingService:
         `indexer.index.rebuild` for what happens to articles other writers change meanwhile."""
         progress = progress or NoProgress()
         started = time.perf_counter()
-        loaded = load_source(path)
-        report = IndexReport(failed=list(loaded.failures))
+        loaded = load_source(path, options)
+        report = IndexReport(failed=list(loaded.failures), skipped=list(loaded.skipped))
         plan = plan_rebuild(loaded, self._store.stored_articles(), path)
         from_store = [self._store.article(article_id) for article_id in plan.from_store]
         articles = [a for a in loaded.articles if not a.draft]

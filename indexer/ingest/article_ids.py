@@ -1,9 +1,11 @@
 """Article ids: one alphabet, whichever way an article arrives.
 
 An id travels in URL paths (`/articles/{id}`), log lines and job records, so it holds only
-characters that read the same everywhere and need no escaping: ASCII letters and digits, `_`,
-`-`, `.` and `~` (RFC 3986's unreserved characters); 1 to 200 of them, not starting with `.`
-(so never `.` or `..`, which name other paths). No slash: `/articles/{id}` is one path segment.
+characters that read the same everywhere and need no escaping: segments of ASCII letters and
+digits, `_`, `-`, `.` and `~` (RFC 3986's unreserved characters) joined by single `/`, as a
+site's own paths are (`blog/2023/fast-builds`; a page bundle's folder is its id); 1 to 200
+characters, no segment starting with `.` (so never `.` or `..`, which name other paths), no
+leading, trailing or doubled `/`.
 ASCII also rules out look-alike letters from other scripts (a Cyrillic `а` in `pаypal`).
 
 `ID_PATTERN` is the rule itself: the loaders match ids with it, and the HTTP API publishes it in
@@ -21,26 +23,30 @@ import re
 import unicodedata
 
 MAX_ID_CHARS = 200
-ID_PATTERN = rf"[A-Za-z0-9_~-][A-Za-z0-9_.~-]{{0,{MAX_ID_CHARS - 1}}}"
+_SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9_.~-]*"
+ID_PATTERN = rf"{_SEGMENT}(?:/{_SEGMENT})*"
 ID_RULE = (
-    f"an article id is 1 to {MAX_ID_CHARS} ASCII letters, digits, '_', '-', '.' or '~', "
-    "not starting with '.'"
+    f"an article id is 1 to {MAX_ID_CHARS} characters: segments of ASCII letters, digits, "
+    "'_', '-', '.' or '~' joined by single '/', no segment starting with '.'"
 )
 _ID = re.compile(ID_PATTERN)
-_ID_CHAR = re.compile(r"[A-Za-z0-9_.~-]")
+_ID_CHAR = re.compile(r"[A-Za-z0-9_.~/-]")
 _SHOWN_CHARS = 60
 
 
 def id_problem(candidate: str) -> str | None:
     """What keeps `candidate` out of the alphabet, or None when it is a valid id."""
+    if len(candidate) > MAX_ID_CHARS:
+        return f"is {len(candidate)} characters long"
     if _ID.fullmatch(candidate):
         return None
     if not candidate:
         return "is empty"
-    if len(candidate) > MAX_ID_CHARS:
-        return f"is {len(candidate)} characters long"
-    if candidate.startswith("."):
-        return "starts with '.'"
+    segments = candidate.split("/")
+    if "" in segments:
+        return "has an empty path segment (a leading, trailing or doubled '/')"
+    if any(segment.startswith(".") for segment in segments):
+        return "has a segment starting with '.'"
     position, char = next((i, c) for i, c in enumerate(candidate, 1) if not _ID_CHAR.match(c))
     return f"holds {_describe(char)} at position {position}"
 
@@ -59,9 +65,19 @@ def derived_id(text: str) -> str | None:
     trimmed at both ends and `.` at the start. None when nothing usable is left (a title in
     another script) or too much, so the loader asks for an explicit id."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    kept = "".join(c if _ID_CHAR.match(c) else "\0" for c in bare)
+    kept = "".join(c if c != "/" and _ID_CHAR.match(c) else "\0" for c in bare)
     slug = re.sub("\0+", "-", kept).strip("-").lstrip(".").lstrip("-")
-    return slug if _ID.fullmatch(slug) else None
+    return slug if _ID.fullmatch(slug) and len(slug) <= MAX_ID_CHARS else None
+
+
+def derived_path_id(path: str) -> str | None:
+    """A source-relative path (`2023/My Post`) as an id: each segment made to fit by
+    `derived_id`, joined by `/`; None when a segment has nothing usable left."""
+    segments = [derived_id(segment) for segment in path.split("/") if segment]
+    if not segments or any(segment is None for segment in segments):
+        return None
+    joined = "/".join(s for s in segments if s)
+    return joined if len(joined) <= MAX_ID_CHARS else None
 
 
 def _describe(char: str) -> str:

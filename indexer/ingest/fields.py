@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from pathlib import PurePath
 from urllib.parse import unquote, urlsplit
 
 from indexer.ingest.article_ids import derived_id
+from indexer.ingest.dates import calendar_date, parse_when
 from indexer.model import Article
 from indexer.text.unicode import UNSEEN as _UNSEEN
 
@@ -28,17 +28,20 @@ def article_from_fields(
 ) -> Article:
     """An Article whose optional fields (url, author, dates, tags, summary, draft) come from `raw`,
     the key names front matter and JSON records share. Raises ValueError on a bad value."""
+    author_field, author = first_field(raw, AUTHOR_FIELDS)
+    published_field, published = first_field(raw, PUBLISHED_FIELDS)
+    updated_field, updated = first_field(raw, UPDATED_FIELDS)
     return Article(
         id=article_id,
         title=title,
         text=text,
         source_path=source_path,
         url=coerce_url(raw.get("url")),
-        author=optional_names(raw.get("author"), "author"),
-        published=coerce_date(raw.get("published"), "published"),
-        updated=coerce_date(raw.get("updated"), "updated"),
-        tags=coerce_tags(raw.get("tags")),
-        summary=optional_text(raw.get("summary"), "summary"),
+        author=optional_names(author, author_field),
+        published=coerce_date(published, published_field),
+        updated=coerce_date(updated, updated_field),
+        tags=tags_of(raw),
+        summary=summary_of(raw),
         draft=is_draft(raw),
     )
 
@@ -51,35 +54,11 @@ def required_text(value: object, field: str) -> str:
 
 
 def coerce_date(value: object, field: str) -> date | None:
-    """A `date` from a date, datetime, ISO 8601 or RFC 822 string; None when absent or blank.
-
-    A datetime keeps the calendar date it was written with, not its UTC date: an article
-    published late in the evening in New York was published that day for its readers.
-    """
-    if value is None:
-        return None
-    # datetime is a subclass of date, so it must be checked first.
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f"{field} must be a date, got {type(value).__name__} {value!r}")
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text).date()
-    except ValueError:
-        pass
-    try:
-        return parsedate_to_datetime(text).date()
-    except (TypeError, ValueError):
-        pass
-    raise ValueError(
-        f"{field} {text!r} is not a date: expected ISO 8601 (2024-05-01) "
-        "or RFC 822 (Wed, 01 May 2024 10:00:00 GMT)"
-    )
+    """A `date` from a date, datetime, ISO 8601, RFC 822 or written-out string; None when
+    absent or blank. A datetime keeps the calendar date it was written with, not its UTC date:
+    an article published late in the evening in New York was published that day for its
+    readers."""
+    return calendar_date(parse_when(value, field))
 
 
 def coerce_tags(value: object) -> tuple[str, ...]:
@@ -133,6 +112,7 @@ WEB_LINK_PATTERN = (
 )
 _WEB_LINK = re.compile(WEB_LINK_PATTERN)
 _UNSEEN_CHAR = re.compile(f"[{_UNSEEN}]")
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]]+)\]\([^)]*\)")
 
 
 def coerce_url(value: object, field: str = "url") -> str | None:
@@ -189,10 +169,79 @@ def slug_from_path(path: str | PurePath) -> str | None:
 
 
 def is_draft(fields: Mapping[str, object]) -> bool:
-    """`draft: true` (or "yes"), or a `status` of draft, unpublished or private."""
+    """`draft: true` (or "yes"), Jekyll's `published: false`, or a `status` of draft,
+    unpublished or private."""
     draft = fields.get("draft")
     if isinstance(draft, str):
         draft = draft.strip().lower() in _TRUE_STRINGS
     status = fields.get("status")
     unpublished = isinstance(status, str) and status.strip().lower() in DRAFT_STATUSES
-    return bool(draft) or unpublished
+    published = fields.get("published")
+    withheld = published is False or (
+        isinstance(published, str) and published.strip().lower() in ("false", "no")
+    )
+    return bool(draft) or unpublished or withheld
+
+
+# The names real generators give each field, most specific first. `published` doubles as
+# Jekyll's flag (`published: false`), so only a date-like value counts as a date there.
+PUBLISHED_FIELDS = ("published", "date", "pubDate", "pubdate", "publishDate", "publishdate",
+                    "published_at", "created", "created_at")  # fmt: skip
+UPDATED_FIELDS = ("updated", "lastmod", "modified", "last_modified_at", "lastModified",
+                  "updated_at", "modified_at")  # fmt: skip
+SUMMARY_FIELDS = ("summary", "description", "excerpt", "abstract")
+TAG_FIELDS = ("tags", "categories", "category", "keywords")
+AUTHOR_FIELDS = ("author", "authors", "by")
+
+
+def first_field(raw: Mapping[str, object], names: tuple[str, ...]) -> tuple[str, object]:
+    """The first of `names` holding a value, and that value."""
+    for name in names:
+        value = raw.get(name)
+        if value is not None and value != "":
+            return name, value
+    return names[0], None
+
+
+def without_flags(fields: Mapping[str, object]) -> dict[str, object]:
+    """Front matter less Jekyll's `published: false|true`, a flag where others write a date."""
+    return {k: v for k, v in fields.items() if not (k == "published" and isinstance(v, bool))}
+
+
+def author_of(raw: Mapping[str, object]) -> str | None:
+    """`author`/`authors`/`by` (a name, a list, or `{name: ...}` maps), else Zola's
+    `[extra]` author(s)."""
+    extra = raw.get("extra")
+    sources = [raw] + ([extra] if isinstance(extra, Mapping) else [])
+    for source in sources:
+        name, value = first_field(source, AUTHOR_FIELDS)
+        if value is not None:
+            names = optional_names(_names(value), name)
+            # Authors are often written as Markdown links to their profiles.
+            return _MARKDOWN_LINK.sub(r"\1", names) if names else None
+    return None
+
+
+def _names(value: object) -> object:
+    if isinstance(value, Mapping):
+        return value.get("name") or value.get("display_name")
+    if isinstance(value, list):
+        return [_names(item) for item in value]
+    return value
+
+
+def tags_of(raw: Mapping[str, object]) -> tuple[str, ...]:
+    """Tags, categories and keywords together, and Zola's `[taxonomies]` lists."""
+    found: list[str] = []
+    taxonomies = raw.get("taxonomies")
+    sources: list[tuple[str, object]] = [(name, raw.get(name)) for name in TAG_FIELDS]
+    if isinstance(taxonomies, Mapping):
+        sources += [(str(name), value) for name, value in taxonomies.items()]
+    for _, value in sources:
+        found.extend(tag for tag in coerce_tags(value) if tag not in found)
+    return tuple(found)
+
+
+def summary_of(raw: Mapping[str, object]) -> str | None:
+    name, value = first_field(raw, SUMMARY_FIELDS)
+    return optional_text(value, name)

@@ -22,6 +22,8 @@ _LINE_END = re.compile(r"\r\n?|\n")
 # One parser for every call (building one costs as much as parsing an abstract), reading
 # blocks only: the inline pass, half the work, would only split text that is used whole.
 _PARSER = MarkdownIt("commonmark").enable("table").disable("inline")
+_INLINE = MarkdownIt("commonmark").enable("strikethrough")
+_INLINE_SYNTAX = re.compile(r"[\[*_<&\\~!]")
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,37 @@ def _add_gap(text: str, section: Section, start: int, end: int) -> None:
 def _heading_text(raw: str) -> tuple[str, str | None]:
     match = _CUSTOM_ID.search(raw)
     if match:
-        return raw[: match.start()].strip(), match.group(1)
-    return raw.strip(), None
+        return _plain_heading(raw[: match.start()]), match.group(1)
+    return _plain_heading(raw), None
+
+
+def _plain_heading(raw: str) -> str:
+    """The heading's words: link, image and emphasis syntax dropped, code spans kept, so a
+    heading that is a link is not slugged with its URL."""
+    if not _INLINE_SYNTAX.search(raw):
+        return raw.strip()
+    parts: list[str] = []
+    for token in _INLINE.parseInline(raw)[0].children or []:
+        if token.type in ("text", "text_special"):
+            parts.append(token.content)
+        elif token.type == "code_inline":
+            parts.append(f"`{token.content}`")
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.type == "image":
+            parts.append("".join(c.content for c in token.children or []))
+    return "".join(parts).strip()
+
+
+def default_anchors(headings: list[str]) -> list[str | None]:
+    """The anchors `parse_sections` gives top-level headings with these contents, in order."""
+    seen: dict[str, int] = {}
+    anchors: list[str | None] = []
+    for raw in headings:
+        title, custom = _heading_text(raw)
+        slug = github_anchor(title)
+        anchors.append(custom or (_unique(slug, seen) if slug else None))
+    return anchors
 
 
 def _unique(anchor: str, seen: dict[str, int]) -> str:

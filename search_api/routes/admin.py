@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Request, Response
 
-from indexer.ingest.article_ids import ID_PATTERN, ID_RULE
+from indexer.ingest.article_ids import ID_PATTERN, ID_RULE, MAX_ID_CHARS
 from indexer.ingest.record_schema import ARTICLE_RECORD_SCHEMA
 from search_api.deps import JobsDep, ServicesDep
 from search_api.request_limits import PayloadTooLarge
@@ -17,7 +17,11 @@ from search_api.schemas import ErrorOut, JobAccepted
 # The schema states the id rule, and the loader applies it (with a message that states it); an
 # id already indexed may predate the rule, so deleting one only needs it to exist.
 NewArticleId = Annotated[
-    str, Path(description=ID_RULE, json_schema_extra={"pattern": f"^{ID_PATTERN}$"})
+    str,
+    Path(
+        description=ID_RULE,
+        json_schema_extra={"pattern": f"^{ID_PATTERN}$", "maxLength": MAX_ID_CHARS},
+    ),
 ]
 ArticleId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"\S")]
 TEXT_FIELDS = ("title", "body", "summary")  # what FOOTNOTE_MAX_ARTICLE_CHARS counts
@@ -61,7 +65,10 @@ def reindex(
 
 
 @router.put(
-    "/articles/{article_id}", status_code=202, response_model=JobAccepted, responses=ADMIN_ERRORS
+    "/articles/{article_id:path}",
+    status_code=202,
+    response_model=JobAccepted,
+    responses=ADMIN_ERRORS,
 )
 def publish_article(
     article_id: NewArticleId,
@@ -90,7 +97,10 @@ def publish_article(
 
 
 @router.delete(
-    "/articles/{article_id}", status_code=202, response_model=JobAccepted, responses=ADMIN_ERRORS
+    "/articles/{article_id:path}",
+    status_code=202,
+    response_model=JobAccepted,
+    responses=ADMIN_ERRORS,
 )
 def unpublish_article(
     article_id: ArticleId,

@@ -29,7 +29,12 @@ from search_api.schemas import (
 router = APIRouter(tags=["search"])
 
 ArticleId = Annotated[
-    str, Path(min_length=1, max_length=200, description="The article's id (slug)")
+    str,
+    Path(
+        min_length=1,
+        max_length=200,
+        description="The article's id: its path in the source, which may hold '/'",
+    ),
 ]
 ERRORS: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorOut},
@@ -77,13 +82,7 @@ async def search(
     return await in_search_thread(request, run)
 
 
-@router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS)
-def get_article(services: ServicesDep, article_id: ArticleId) -> ArticleOut:
-    article = services.search.article(article_id)
-    return article_out(article, section_headings(article.text))
-
-
-@router.get("/articles/{article_id}/related", response_model=RelatedOut, responses=ERRORS)
+@router.get("/articles/{article_id:path}/related", response_model=RelatedOut, responses=ERRORS)
 async def related(
     request: Request,
     services: ServicesDep,
@@ -94,3 +93,9 @@ async def related(
         return related_response(article_id, services.search.related(article_id, k=k))
 
     return await in_search_thread(request, run)
+
+
+@router.get("/articles/{article_id:path}", response_model=ArticleOut, responses=ERRORS)
+def get_article(services: ServicesDep, article_id: ArticleId) -> ArticleOut:
+    article = services.search.article(article_id)
+    return article_out(article, section_headings(article.text))

@@ -39,7 +39,7 @@ def test_a_folder_is_walked_recursively_in_sorted_order_dispatching_by_extension
     result = load_source(tmp_path)
 
     assert result.failures == ()
-    assert [a.id for a in result.articles] == ["page", "z", "b", "j", "item"]
+    assert [a.id for a in result.articles] == ["page", "a/z", "b", "j", "item"]
 
 
 def test_hidden_files_hidden_folders_and_other_kinds_are_skipped(tmp_path: Path) -> None:
@@ -81,15 +81,26 @@ def test_a_missing_path_is_a_source_error(tmp_path: Path) -> None:
 def test_a_duplicate_id_keeps_the_first_article_and_reports_the_later_one(
     tmp_path: Path,
 ) -> None:
-    first = write(tmp_path / "a.md", markdown("First", slug="same"))
-    later = write(tmp_path / "b.md", markdown("Later", slug="same"))
+    # A page bundle and a file of the same name: both are the page "post".
+    first = write(tmp_path / "post" / "index.md", markdown("First"))
+    later = write(tmp_path / "post.md", markdown("Later"))
 
     result = load_source(tmp_path)
 
     assert [a.title for a in result.articles] == ["First"]
     [failure] = result.failures
     assert failure.path == str(later)
-    assert failure.reason == f"duplicate id 'same', first seen in {first}"
+    assert failure.reason == f"duplicate id 'post', first seen in {first}"
+
+
+def test_two_posts_with_the_same_slug_both_load_under_their_own_paths(tmp_path: Path) -> None:
+    write(tmp_path / "a.md", markdown("First", slug="same"))
+    write(tmp_path / "b.md", markdown("Later", slug="same"))
+
+    result = load_source(tmp_path)
+
+    assert [(a.id, a.title) for a in result.articles] == [("a", "First"), ("b", "Later")]
+    assert result.failures == ()
 
 
 def test_a_bad_file_does_not_stop_the_others_from_loading(tmp_path: Path) -> None:
