@@ -1,0 +1,46 @@
+"""Answerability: the probability that the cited passages answer the question, from evidence.
+
+A logistic regression over the signals of `indexer.answering.evidence`:
+
+    p = 1 / (1 + exp(-(intercept + sum(weight_i * signal_i))))
+
+answered when p >= threshold. The numbers below are fitted by `python -m eval.calibration` on
+the development questions (`examples/questions.jsonl` and `examples/questions-dev-extra.jsonl`)
+with the bundled model; that command also prints the only figures worth quoting, the
+cross-validated ones (the fitted model's figures on the questions it was fitted on are
+optimistic). `Settings.abstain_below` overrides the threshold; refit for another model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from indexer.answering.evidence import FEATURES, Evidence
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    features: tuple[str, ...]
+    weights: tuple[float, ...]  # per feature, on the raw signals
+    intercept: float
+    threshold: float
+    fitted: str  # when and by which command
+    fitted_on: tuple[str, ...] = ()  # the question files, relative to the project
+
+    def probability(self, evidence: Evidence) -> float:
+        values = dict(zip(FEATURES, evidence.values(), strict=True))
+        score = self.intercept + sum(
+            weight * values[name] for name, weight in zip(self.features, self.weights, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-score))
+
+
+# Placeholder until the first fit: the previous rule's spirit (cosine and support together).
+FITTED = AnswerabilityModel(
+    features=("cosine", "support"),
+    weights=(6.0, 6.0),
+    intercept=-6.6,
+    threshold=0.5,
+    fitted="placeholder",
+)
