@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from eval.answer_report import answer_report
-from eval.answerability_fit import FOLDS, cross_validated_answers
+from eval.answerability_fit import FOLDS, cross_validated_answers, signal_matrix
 from eval.datasets import open_dataset, recorded_path
 from eval.labelled_questions import LabelledQuestion, development_files, read_labelled_questions
 from eval.model import DatasetError
@@ -124,7 +124,7 @@ def ask_all(
     decisions = AS_SERVED
     answerable = [retrieved.answerable for retrieved, _ in found]
     if cross_validate and min(int(labels.sum()), int((~labels).sum())) >= FOLDS:
-        signals = np.array([retrieved.evidence.values() for retrieved, _ in found])
+        signals = signal_matrix([retrieved.evidence for retrieved, _ in found])
         answerable = [bool(a) for a in cross_validated_answers(signals, labels)[0]]
         decisions = CROSS_VALIDATED
     outcomes: list[Outcome] = []

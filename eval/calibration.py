@@ -23,7 +23,14 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.answerability_fit import FOLDS, as_model, cross_validated_answers, fit, group_rows
+from eval.answerability_fit import (
+    FOLDS,
+    as_model,
+    cross_validated_answers,
+    fit,
+    group_rows,
+    signal_matrix,
+)
 from eval.datasets import recorded_path
 from eval.labelled_questions import LabelledQuestion, development_files, read_labelled_questions
 
@@ -34,7 +41,7 @@ EXAMPLES = ROOT / "examples"
 def gather_signals(
     questions: Sequence[LabelledQuestion], articles: Path, data_dir: Path | None
 ) -> np.ndarray:
-    """(questions, FEATURES): each question's evidence over the indexed `articles`."""
+    """The `signal_matrix` of the questions' evidence over the indexed `articles`."""
     from indexer.bootstrap import build
     from indexer.config import Settings
 
@@ -43,7 +50,7 @@ def gather_signals(
         if data_dir is None or services.store.generation() == 0:
             services.indexing.sync_source(articles)
         evidence = [services.answers.retrieve(q.question).evidence for q in questions]
-    return np.array([e.values() for e in evidence])
+    return signal_matrix(evidence)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

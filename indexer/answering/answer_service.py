@@ -140,12 +140,10 @@ class AnswerService:
         count = self._passage_count(k)
         hits = self._search.search(question, k=count, mode="hybrid", filters=filters).hits
         dense = self._search.search(question, k=count, mode="dense", filters=filters).hits
-        keyword = self._search.search(question, k=1, mode="bm25", filters=filters).hits
         passages = tuple(hits[:count])
         vocabulary = set().union(*(passage_terms(hit) for hit in passages[:CITED]))
         terms = question_terms(question, vocabulary, self._search.term_frequencies)
-        best_bm25 = max((hit.score for hit in keyword), default=0.0)
-        evidence = weigh_evidence(terms, passages[:CITED], dense, best_bm25)
+        evidence = weigh_evidence(terms, passages[:CITED], dense)
         confidence = self._config.answerability.probability(evidence)
         answerable = bool(passages) and confidence >= self._config.abstain_below
         return Retrieved(tuple(hits), passages, terms, evidence, confidence, answerable)

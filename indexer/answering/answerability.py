@@ -36,11 +36,13 @@ class AnswerabilityModel:
         return 1.0 / (1.0 + math.exp(-score))
 
 
-# Placeholder until the first fit: the previous rule's spirit (cosine and support together).
+# Fitted on the development questions with the bundled all-MiniLM-L6-v2 (int8 runtime);
+# README's answer section has the cross-validated figures.
 FITTED = AnswerabilityModel(
-    features=("cosine", "support"),
-    weights=(6.0, 6.0),
-    intercept=-6.6,
+    features=("cosine", "support", "worst_gap", "top_share"),
+    weights=(6.3264, 3.519, -2.3787, 7.3657),
+    intercept=-7.9896,
     threshold=0.5,
-    fitted="placeholder",
+    fitted="2026-12-05: python -m eval.calibration --repeats 20",
+    fitted_on=("examples/questions.jsonl", "examples/questions-dev-extra.jsonl"),
 )

@@ -13,7 +13,8 @@ weighs little and "sqs" weighs most. A term no passage holds but one edit away f
 the cited passage (two for long words) is read as a typo of that word.
 
 The signals, each in [0, 1] (see `Evidence`), are computed on the `CITED` best passages of
-the hybrid ranking: the ones an extractive answer quotes from.
+the hybrid ranking: the ones an extractive answer quotes from. The answerability model uses
+those that earned their place under cross-validation (`answerability.FITTED.features`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ class Evidence:
     elsewhere: float  # IDF-weighted share found in the publication but not the cited passages
     worst_gap: float  # weight of the rarest term the cited passages lack, over the largest weight
     top_share: float  # share of the question's terms (unweighted) in the top passage
-    bm25: float  # the best BM25 score over the sum of the question's term weights
 
     def values(self) -> tuple[float, ...]:
         return astuple(self)
@@ -108,11 +108,9 @@ def question_terms(
     )
 
 
-def weigh_evidence(
-    terms: QuestionTerms, cited: Sequence[Hit], dense: Sequence[Hit], best_bm25: float
-) -> Evidence:
+def weigh_evidence(terms: QuestionTerms, cited: Sequence[Hit], dense: Sequence[Hit]) -> Evidence:
     """The signals for a question with `terms`, answered from `cited` (best first), given
-    the dense hits (best article first, scores are cosines) and the best BM25 score."""
+    the dense hits (best article first, scores are cosines)."""
     if not terms.weights or not cited:
         return NO_EVIDENCE
     held = [passage_terms(hit) for hit in cited]
@@ -130,7 +128,6 @@ def weigh_evidence(
         elsewhere=_unit(elsewhere, total),
         worst_gap=_unit(max(missing, default=0.0), terms.largest),
         top_share=sum(1 for t in terms.weights if t in held[0]) / len(terms.weights),
-        bm25=_unit(best_bm25, total),
     )
 
 
