@@ -136,12 +136,17 @@ def answer_table(report: dict[str, Any]) -> str:
         "| questions | count | answered | citation precision |",
         "| --- | --- | --- | --- |",
         *(
-            f"| {g['group']}{'' if g['answerable'] else ' (unanswerable)'} | {g['questions']} | "
-            f"{_percent(g['answered'])} | {_percent(g['citation_precision'])} |"
+            f"| {_label(g)} | {g['questions']} | {_percent(g['answered'])} | "
+            f"{_percent(g['citation_precision'])} |"
             for g in report.get("groups", [])
         ),
     ]
     return "\n".join(lines)
+
+
+def _label(group: dict[str, Any]) -> str:
+    name = str(group["group"]).replace("_", " ")
+    return name if group["answerable"] or "unanswerable" in name else f"{name} (unanswerable)"
 
 
 def _precision(answered: Sequence[Outcome]) -> float | None:
