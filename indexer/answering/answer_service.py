@@ -1,7 +1,8 @@
 """Answering: a reader's question, answered from the articles with checked citations, or not.
 
-The rule, top to bottom: retrieve passages (hybrid search) and measure how likely they are to
-answer at all; below the threshold, abstain and point to the closest articles. Otherwise ask
+The rule, top to bottom: retrieve passages (hybrid search) and weigh the evidence that the best
+of them answer (`evidence`, `answerability`); below the threshold, abstain and point to the
+closest articles. Otherwise ask
 the language model, within a prompt token budget, and keep only citations of passages it was
 given; if it says the passages do not answer, or echoes its instructions, abstain. With no
 language model configured, quote the passages' best sentences instead.
@@ -103,8 +104,9 @@ class AnswerService:
         (markers of passages not supplied are removed and listed in `removed_markers`).
         "extractive": no model configured (or its reply cited nothing it was given): sentences
         quoted from the passages, each followed by its marker. "abstained": the passages do not
-        answer (retrieval `confidence` under the threshold, or the model said so): a plain
-        statement, no citations, the closest articles in `suggestions`.
+        answer (`confidence`, the answerability model's probability, under the threshold, or
+        the model said so): a plain statement, no citations, the closest articles in
+        `suggestions`.
 
         With `on_token`, the model's reply is streamed to it as it is written, already
         citation-checked and withheld while it could still turn into an abstention; the
