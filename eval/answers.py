@@ -1,52 +1,45 @@
 """Answer evaluation: ask every labelled question of a publication and score the answers.
 
-For each question of `questions.jsonl` (answerable or not) the configured answerer runs as a
-reader's /ask would: extractive without a language model, the configured OpenAI-compatible
-model otherwise. Measured:
-
-- citation validity: of the citation numbers in the answer texts, the share that resolve to
-  a citation of a passage the answerer was given (anything under 100% is a bug);
-- citation precision: of the citations of answered answerable questions, the share that
-  point into an article labelled relevant to the question;
-- answer rate (answerable questions answered), false-answer rate (unanswerable questions
-  answered anyway) and latency percentiles.
+Each question (answerable or not) is retrieved and answered as a reader's /ask would be:
+extractive without a language model, the configured OpenAI-compatible model otherwise.
+Whether to answer at all is the answerability model's decision; on the questions the model
+was fitted on (`AnswerabilityModel.fitted_on`) that decision is cross-validated, each question
+decided by a model fitted without it, since the fitted model's own figures there would flatter
+it. A held-out set (`questions=[...]`, e.g. `examples/questions-blind.jsonl`) is decided by the
+fitted model as served. Measured (`eval.answer_report`): citation validity and precision,
+answer and false-answer rates overall and per question style (near misses on their own row),
+and latency.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from eval.answer_report import answer_report
+from eval.answerability_fit import FOLDS, cross_validated_answers, signal_matrix
 from eval.datasets import open_dataset, recorded_path
-from eval.metrics import latency_percentiles
+from eval.labelled_questions import LabelledQuestion, development_files, read_labelled_questions
 from eval.model import DatasetError
-from eval.report import git_state
 from eval.retrieval import eval_settings, index_dataset, query_threads_as_served
 from eval.sample_sets import QUESTIONS
 from indexer.answering import citations as citation_markers
+from indexer.answering.answer_service import Retrieved
 from indexer.bootstrap import Services
 from indexer.config import Settings
 from indexer.model import Answer
 from indexer.ports import NoProgress, Progress
 
-ROOT = Path(__file__).resolve().parent.parent
-
 Build = Callable[[Settings], Services]
-
-
-@dataclass(frozen=True)
-class LabelledQuestion:
-    id: str
-    question: str
-    answerable: bool
-    relevant: frozenset[str]
+CROSS_VALIDATED = "cross-validated (fitted on these questions)"
+AS_SERVED = "fitted model, as served"
 
 
 @dataclass(frozen=True)
@@ -74,32 +67,6 @@ class Outcome:
         return sum(1 for c in self.answer.citations if c.article_id in self.question.relevant)
 
 
-def read_labelled_questions(path: Path) -> list[LabelledQuestion]:
-    """Every question of `path`, answerable or not. Raises DatasetError naming the line."""
-    rows: list[LabelledQuestion] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            question = LabelledQuestion(
-                id=str(row["id"]),
-                question=str(row["question"]),
-                answerable=bool(row["answerable"]),
-                relevant=frozenset(str(item["slug"]) for item in row.get("relevant") or []),
-            )
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise DatasetError(
-                f"{path}:{number}: expected {{id, question, answerable, relevant: [{{slug}}]}}"
-            ) from exc
-        if question.answerable and not question.relevant:
-            raise DatasetError(f"{path}:{number}: an answerable question needs relevant slugs")
-        rows.append(question)
-    if not rows:
-        raise DatasetError(f"{path}: no questions")
-    return rows
-
-
 def run_answer_eval(
     folder: Path,
     settings: Settings,
@@ -108,129 +75,67 @@ def run_answer_eval(
     keep_index: Path | None = None,
     limit: int | None = None,
     progress: Progress | None = None,
+    questions: Sequence[Path] | None = None,
 ) -> dict[str, Any]:
     """Index the publication in `folder` (a throwaway directory unless `keep_index`), answer
-    its questions (the first `limit` of each kind when given) and return the report."""
+    its development questions, or those of the `questions` files, (the first `limit` of each
+    kind when given) and return the report."""
     progress = progress or NoProgress()
-    questions = read_labelled_questions(folder / QUESTIONS)
+    files = list(questions) if questions else development_files(folder)
+    asked = [q for path in files for q in read_labelled_questions(path)]
     if limit is not None:
-        questions = _first_of_each_kind(questions, limit)
+        asked = _first_of_each_kind(asked, limit)
     started = time.perf_counter()
     with ExitStack() as stack:
         data_dir = keep_index or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         dataset = open_dataset(folder, data_dir / "eval-source", "test")
-        longest = max(len(q.question) for q in questions)
+        longest = max(len(q.question) for q in asked)
         services = build(eval_settings(settings, data_dir, longest))
         index_dataset(services, dataset, progress)
         indexing_s = time.perf_counter() - started
         if settings.torch_threads is None:
             query_threads_as_served()
-        outcomes = ask_all(services, questions, progress)
+        fitted_here = _fitted_on(services, files)
+        outcomes, decisions = ask_all(services, asked, progress, cross_validate=fitted_here)
         return answer_report(
             outcomes,
             services,
             folder,
             {"load_and_index": indexing_s, "answering": time.perf_counter() - started - indexing_s},
+            {"question_files": [recorded_path(p) for p in files], "decisions": decisions},
         )
 
 
 def ask_all(
-    services: Services, questions: list[LabelledQuestion], progress: Progress
-) -> list[Outcome]:
+    services: Services,
+    questions: list[LabelledQuestion],
+    progress: Progress,
+    cross_validate: bool = False,
+) -> tuple[list[Outcome], str]:
+    """Every question answered, and how the answer-or-abstain decisions were made."""
     services.answers.answer("warm up the answer path")
-    outcomes: list[Outcome] = []
-    progress.start("answering", len(questions))
+    progress.start("answering", len(questions) * 2)
+    found: list[tuple[Retrieved, float]] = []
     for question in questions:
         began = time.perf_counter()
-        answer = services.answers.answer(question.question)
-        outcomes.append(Outcome(question, answer, (time.perf_counter() - began) * 1000))
+        found.append((services.answers.retrieve(question.question), time.perf_counter() - began))
         progress.advance(1)
-    return outcomes
-
-
-def answer_metrics(outcomes: list[Outcome]) -> dict[str, float | int | None]:
-    answerable = [o for o in outcomes if o.question.answerable]
-    unanswerable = [o for o in outcomes if not o.question.answerable]
-    answered = [o for o in answerable if not o.answer.abstained]
-    numbers = sum(len(o.cited_numbers) for o in outcomes)
-    citations = sum(len(o.answer.citations) for o in answered)
-    return {
-        "citation_validity": _share(sum(o.valid_numbers for o in outcomes), numbers),
-        "citation_precision": _share(sum(o.relevant_citations for o in answered), citations),
-        "answer_rate": _share(len(answered), len(answerable)),
-        "false_answer_rate": _share(
-            sum(1 for o in unanswerable if not o.answer.abstained), len(unanswerable)
-        ),
-        "answered_with_relevant_citation": _share(
-            sum(1 for o in answered if o.relevant_citations), len(answered)
-        ),
-        "citation_numbers": numbers,
-        "removed_markers": sum(len(o.answer.removed_markers) for o in outcomes),
-    }
-
-
-def answer_report(
-    outcomes: list[Outcome], services: Services, folder: Path, seconds: dict[str, float]
-) -> dict[str, Any]:
-    settings = services.settings
-    commit, dirty = git_state(ROOT)
-    kinds: dict[str, int] = {}
-    for outcome in outcomes:
-        kinds[outcome.answer.kind] = kinds.get(outcome.answer.kind, 0) + 1
-    return {
-        "configuration": {
-            "dataset": recorded_path(folder),
-            "questions": len(outcomes),
-            "answerable": sum(1 for o in outcomes if o.question.answerable),
-            "answerer": "llm" if services.answers.model else "extractive",
-            "llm_model": services.answers.model,
-            "answer_passages": settings.answer_passages,
-            "abstain_below": services.answers.abstain_below,
-            "model": settings.model,
-            "git_commit": commit,
-            "git_dirty": dirty,
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "seconds": {name: round(value, 2) for name, value in seconds.items()},
-        },
-        "metrics": answer_metrics(outcomes),
-        "kinds": kinds,
-        "latency_ms": latency_percentiles([o.latency_ms for o in outcomes]),
-        "questions": [
-            {
-                "id": o.question.id,
-                "answerable": o.question.answerable,
-                "kind": o.answer.kind,
-                "confidence": round(o.answer.confidence, 4),
-                "cited": sorted({c.article_id for c in o.answer.citations}),
-                "relevant": sorted(o.question.relevant),
-                "latency_ms": round(o.latency_ms, 1),
-            }
-            for o in outcomes
-        ],
-    }
-
-
-def answer_table(report: dict[str, Any]) -> str:
-    config, metrics, latency = report["configuration"], report["metrics"], report["latency_ms"]
-    answerer = config["llm_model"] or "extractive (no LLM)"
-    rows = [
-        ("citation validity", _percent(metrics["citation_validity"])),
-        ("citation precision", _percent(metrics["citation_precision"])),
-        ("answer rate (answerable)", _percent(metrics["answer_rate"])),
-        ("false-answer rate (unanswerable)", _percent(metrics["false_answer_rate"])),
-        ("answered with a relevant citation", _percent(metrics["answered_with_relevant_citation"])),
-        ("latency p50 / p95 ms", f"{latency['p50']:.0f} / {latency['p95']:.0f}"),
-    ]
-    lines = [
-        f"Answers on `{config['dataset']}`: {config['questions']} questions "
-        f"({config['answerable']} answerable); answerer {answerer}, abstain below "
-        f"{config['abstain_below']:.3f}.",
-        "",
-        "| measure | value |",
-        "| --- | --- |",
-        *(f"| {name} | {value} |" for name, value in rows),
-    ]
-    return "\n".join(lines)
+    labels = np.array([q.answerable for q in questions])
+    decisions = AS_SERVED
+    answerable = [retrieved.answerable for retrieved, _ in found]
+    if cross_validate and min(int(labels.sum()), int((~labels).sum())) >= FOLDS:
+        signals = signal_matrix([retrieved.evidence for retrieved, _ in found])
+        answerable = [bool(a) for a in cross_validated_answers(signals, labels)[0]]
+        decisions = CROSS_VALIDATED
+    outcomes: list[Outcome] = []
+    for question, (retrieved, seconds), decided in zip(questions, found, answerable, strict=True):
+        began = time.perf_counter()
+        decision = replace(retrieved, answerable=decided and bool(retrieved.passages))
+        answer = services.answers.respond(question.question, decision)
+        seconds += time.perf_counter() - began
+        outcomes.append(Outcome(question, answer, seconds * 1000))
+        progress.advance(1)
+    return outcomes, decisions
 
 
 def check_answer_folder(folder: Path) -> Path:
@@ -239,15 +144,12 @@ def check_answer_folder(folder: Path) -> Path:
     return folder
 
 
+def _fitted_on(services: Services, files: Sequence[Path]) -> bool:
+    fitted = set(services.answers.answerability.fitted_on)
+    return any(recorded_path(path) in fitted for path in files)
+
+
 def _first_of_each_kind(questions: list[LabelledQuestion], limit: int) -> list[LabelledQuestion]:
     answerable = [q for q in questions if q.answerable][:limit]
     unanswerable = [q for q in questions if not q.answerable][:limit]
     return answerable + unanswerable
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"

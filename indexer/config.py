@@ -175,7 +175,9 @@ class Settings(BaseSettings):
     answer_passages: int = Field(6, ge=1, le=20, description="Passages given to the answerer")
     answer_token_budget: int = Field(3000, ge=256, description="Prompt tokens at most")
     abstain_below: float | None = Field(
-        None, description="Retrieval confidence under which answers abstain (default: tuned)"
+        None,
+        description="Answerability probability under which answers abstain (default: the "
+        "fitted model's threshold)",
     )
 
     # Sync: sources followed by the worker's periodic task and by `footnote sync`.

@@ -1,7 +1,7 @@
 """`footnote eval ...`: retrieval evaluation and its regression gate (the work is in eval/).
 
 footnote eval retrieval --sample | --dataset DIR [--out FILE] [--chart FILE] [--json]
-footnote eval answers [--dataset DIR] [--out FILE] [--limit N] [--json]
+footnote eval answers [--dataset DIR] [--questions FILE ...] [--out FILE] [--limit N] [--json]
 footnote eval gate --baseline FILE [--current FILE] [--tolerance 0.02]
 """
 
@@ -80,6 +80,15 @@ def add_parser(commands: Commands, parents: Parents) -> None:
         help="publication folder with articles/ and questions.jsonl (default: examples/)",
     )
     answers.add_argument(
+        "--questions",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="labelled question files to ask instead of the folder's development questions "
+        "(questions.jsonl and questions-dev-extra.jsonl), e.g. a held-out test set such as "
+        "examples/questions-blind.jsonl, reported on its own",
+    )
+    answers.add_argument(
         "--out",
         type=Path,
         default=DEFAULT_ANSWERS_OUT,
@@ -129,16 +138,27 @@ def _retrieval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _answers(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.answers import answer_table, check_answer_folder, run_answer_eval
+    from eval.answer_report import answer_table
+    from eval.answers import check_answer_folder, run_answer_eval
+    from eval.model import DatasetError
     from eval.report import write_json
     from footnote.progress import RichProgress
     from indexer.bootstrap import build
 
     folder = check_answer_folder(args.dataset)
+    for path in args.questions or []:
+        if not path.is_file():
+            raise DatasetError(f"{path}: no such question file")
     keep = args.keep_index or args.data_dir
     with RichProgress(enabled=not args.json and sys.stderr.isatty()) as progress:
         report = run_answer_eval(
-            folder, settings, build=build, keep_index=keep, limit=args.limit, progress=progress
+            folder,
+            settings,
+            build=build,
+            keep_index=keep,
+            limit=args.limit,
+            progress=progress,
+            questions=args.questions,
         )
     write_json(report, args.out)
     print(json.dumps(report, indent=2) if args.json else answer_table(report))

@@ -140,6 +140,18 @@ class Bm25LexicalIndex:
             (self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
         ]
 
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[int, list[int]]:
+        if self._retriever is None:
+            return 0, [0] * len(terms)
+        # The score matrix is stored by term (CSC): a term's column holds one entry per chunk
+        # containing it, so its length is the term's document frequency.
+        indptr = self._retriever.scores["indptr"]
+        frequencies = []
+        for term in terms:
+            column = self._vocab.get(term)
+            frequencies.append(0 if column is None else int(indptr[column + 1] - indptr[column]))
+        return len(self._ids), frequencies
+
     def ids(self) -> set[int]:
         return set(self._ids)
 

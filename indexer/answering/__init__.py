@@ -1,11 +1,12 @@
 """Answering: a question to a short answer whose every claim cites a passage.
 
-`answer_service` puts the pieces together over the search service: retrieval confidence and its
-threshold (`confidence`), the prompt within a token budget (`prompt`), the model's reply guarded
+`answer_service` puts the pieces together over the search service: the evidence that the best
+passages answer (`evidence`) and the fitted model that weighs it (`answerability`), the prompt
+within a token budget (`prompt`), the model's reply guarded
 against the abstain sentinel and prompt echoes (`guard`) with its citations checked and
 renumbered (`citations`, both combined in `reply`), sentences quoted without a model
 (`extractive`), finished answers cached by everything that could change them (`answer_cache`)
-and their JSON form (`answer_json`). Tuning the threshold is an evaluation task
+and their JSON form (`answer_json`). Fitting the answerability model is an evaluation task
 (`eval/calibration.py`).
 
 May import `indexer.search`, `indexer.text`, ports (LLM, Embedder), model and errors.

@@ -1,7 +1,8 @@
 """Answering: a reader's question, answered from the articles with checked citations, or not.
 
-The rule, top to bottom: retrieve passages (hybrid search) and measure how likely they are to
-answer at all; below the threshold, abstain and point to the closest articles. Otherwise ask
+The rule, top to bottom: retrieve passages (hybrid search) and weigh the evidence that the best
+of them answer (`evidence`, `answerability`); below the threshold, abstain and point to the
+closest articles. Otherwise ask
 the language model, within a prompt token budget, and keep only citations of passages it was
 given; if it says the passages do not answer, or echoes its instructions, abstain. With no
 language model configured, quote the passages' best sentences instead.
@@ -14,7 +15,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from indexer.answering.confidence import DEFAULT_ABSTAIN_BELOW, retrieval_confidence
+from indexer.answering.answerability import FITTED, AnswerabilityModel
+from indexer.answering.evidence import (
+    CITED,
+    Evidence,
+    QuestionTerms,
+    passage_terms,
+    question_terms,
+    weigh_evidence,
+)
 from indexer.answering.extractive import extractive_answer
 from indexer.answering.prompt import build_prompt, count_tokens, encoding_for
 from indexer.answering.reply import CheckedReply, ReplyChecker
@@ -33,18 +42,23 @@ class AnswerConfig:
     passages: int = 6
     token_budget: int = 3000
     max_tokens: int = 400
-    abstain_below: float = DEFAULT_ABSTAIN_BELOW
+    abstain_below: float = FITTED.threshold
+    answerability: AnswerabilityModel = FITTED
     suggestions: int = 3
 
 
 @dataclass(frozen=True)
 class Retrieved:
     """What search found: `hits` (every passage of the result page, best article first), the
-    first `passages` of them for the answerer, and the retrieval confidence."""
+    first `passages` of them for the answerer, the evidence that the best of them answer, the
+    probability it gives (`confidence`), and whether that clears the threshold."""
 
     hits: tuple[Hit, ...]
     passages: tuple[Hit, ...]
+    terms: QuestionTerms
+    evidence: Evidence
     confidence: float
+    answerable: bool
 
 
 class AnswerService:
@@ -66,8 +80,13 @@ class AnswerService:
         return self._llm.model if self._llm is not None else None
 
     @property
+    def answerability(self) -> AnswerabilityModel:
+        """The model that judges whether retrieved passages answer a question."""
+        return self._config.answerability
+
+    @property
     def abstain_below(self) -> float:
-        """The retrieval confidence under which answers abstain."""
+        """The answerability probability under which answers abstain."""
         return self._config.abstain_below
 
     def answer(
@@ -85,8 +104,9 @@ class AnswerService:
         (markers of passages not supplied are removed and listed in `removed_markers`).
         "extractive": no model configured (or its reply cited nothing it was given): sentences
         quoted from the passages, each followed by its marker. "abstained": the passages do not
-        answer (retrieval `confidence` under the threshold, or the model said so): a plain
-        statement, no citations, the closest articles in `suggestions`.
+        answer (`confidence`, the answerability model's probability, under the threshold, or
+        the model said so): a plain statement, no citations, the closest articles in
+        `suggestions`.
 
         With `on_token`, the model's reply is streamed to it as it is written, already
         citation-checked and withheld while it could still turn into an abstention; the
@@ -99,12 +119,7 @@ class AnswerService:
         started = time.perf_counter()
         found = self.retrieve(question, filters, k)
         retrieved = time.perf_counter()
-        if not found.passages or found.confidence < self._config.abstain_below:
-            answer = self._abstain(question, found)
-        elif self._llm is None:
-            answer = self._extract(question, found)
-        else:
-            answer = self._generate(self._llm, question, found, on_token)
+        answer = self.respond(question, found, on_token)
         finished = time.perf_counter()
         timings = {
             "retrieval": round((retrieved - started) * 1000, 1),
@@ -122,15 +137,32 @@ class AnswerService:
     def retrieve(
         self, question: str, filters: SearchFilters | None = None, k: int | None = None
     ) -> Retrieved:
-        """The passages `answer` would use and their retrieval confidence (see
-        `indexer.answering.confidence`), without answering. For calibration and evaluation."""
+        """The passages `answer` would use and the evidence that they answer (see
+        `indexer.answering.evidence` and `.answerability`), without answering."""
         count = self._passage_count(k)
         hits = self._search.search(question, k=count, mode="hybrid", filters=filters).hits
         dense = self._search.search(question, k=count, mode="dense", filters=filters).hits
-        best_cosine = max((hit.score for hit in dense), default=0.0)
         passages = tuple(hits[:count])
-        confidence = retrieval_confidence(question, best_cosine, passages)
-        return Retrieved(tuple(hits), passages, confidence)
+        vocabulary = set().union(*(passage_terms(hit) for hit in passages[:CITED]))
+        terms = question_terms(question, vocabulary, self._search.term_frequencies)
+        evidence = weigh_evidence(terms, passages[:CITED], dense)
+        confidence = self._config.answerability.probability(evidence)
+        answerable = bool(passages) and confidence >= self._config.abstain_below
+        return Retrieved(tuple(hits), passages, terms, evidence, confidence, answerable)
+
+    def respond(
+        self,
+        question: str,
+        found: Retrieved,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """`answer`, from what `retrieve` found: abstain unless `found.answerable`. Evaluation
+        calls it with the decision of a model fitted without the question (cross-validation)."""
+        if not found.answerable:
+            return self._abstain(question, found)
+        if self._llm is None:
+            return self._extract(question, found)
+        return self._generate(self._llm, question, found, on_token)
 
     def _generate(
         self,
@@ -176,7 +208,9 @@ class AnswerService:
         )
 
     def _extract(self, question: str, found: Retrieved) -> Answer:
-        text, citations = extractive_answer(question, found.passages, self._embedder)
+        text, citations = extractive_answer(
+            question, found.passages[:CITED], self._embedder, found.terms.weights
+        )
         if not citations:
             return self._abstain(question, found)
         return Answer(

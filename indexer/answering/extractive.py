@@ -3,16 +3,20 @@
 Used when no language model is configured (the default). Nothing is generated, so nothing can
 be made up: every sentence is quoted verbatim and cites exactly where it stands in its article.
 
-A sentence scores its cosine with the question (the search embedder) plus the share of the
-question's terms it contains; prose only (code, tables and headings are skipped). The best
-sentences within `SCORE_SHARE` of the top one are kept, at most `MAX_SENTENCES`, in the order
-the passages were ranked and, within a passage, the order they are written.
+Sentences come from the best one or two passages only (the ones answerability judged), prose
+only (code, tables and headings are skipped), and never filler: a sentence about the text
+itself ("this post is how our team...", "the sections below") answers nothing. A sentence
+scores its cosine with the question (the search embedder) plus its support for the question's
+terms, weighted by rarity (`evidence.QuestionTerms`): "celery" in a publication about Celery
+counts for little, "twice" for much. The best sentence is kept with the one before it when it
+leans on it ("This is why...", "It..."), then others within `SCORE_SHARE` of it, at most
+`MAX_SENTENCES` in all, in the order they are written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +26,7 @@ from indexer.ports import Embedder
 from indexer.text.lexical_tokens import lexical_tokens
 
 MAX_SENTENCES = 3
-MAX_EMBEDDED = 24
+MAX_EMBEDDED = 12
 SCORE_SHARE = 0.75
 MIN_CHARS = 30
 MAX_CHARS = 600
@@ -32,6 +36,17 @@ _BLOCK = re.compile(r"\S(?:.*\S)?(?:\n(?!\s*\n).*\S)*")  # runs of non-blank lin
 _SENTENCE = re.compile(r"\S.*?[.!?][\"')\]*_]*(?=\s|\Z)", re.DOTALL)
 _FENCE_LINE = re.compile(r"^\s*(?:```|~~~)", re.MULTILINE)
 _LIST_MARK = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
+# Words about the text itself rather than its subject: introductions, signposts.
+_FILLER = re.compile(
+    r"\b(?:this|the|our|my|next|previous|earlier|original|old) (?:post|article|piece|guide|"
+    r"write-?up|series|checklist|sections?)\b|\bsections? below\b|\bI wrote (?:up|about)\b",
+    re.IGNORECASE,
+)
+# A sentence opening with one of these leans on the sentence before it.
+_LEANS = re.compile(
+    r"^(?:This|That|These|Those|It|Its|They|Their|Such|So|Then|Thus|Hence|But|Also|Here|"
+    r"There|Which|Both|The same|Otherwise|Instead|Even so|Worse|Either)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -83,41 +98,81 @@ def _lines(block: str, offset: int) -> list[tuple[int, str]]:
     return items
 
 
-def pick_sentences(question: str, hits: Sequence[Hit], embedder: Embedder) -> list[Sentence]:
-    candidates = [
-        Sentence(hit, rank, start, end)
+def is_filler(sentence: str) -> bool:
+    return _FILLER.search(sentence) is not None
+
+
+def leans_on_previous(sentence: str) -> bool:
+    return _LEANS.match(sentence.lstrip("*_ ")) is not None
+
+
+def pick_sentences(
+    question: str,
+    hits: Sequence[Hit],
+    embedder: Embedder,
+    weights: Mapping[str, float] | None = None,
+) -> list[Sentence]:
+    """The sentences of `hits` that best answer `question` (see the module docstring);
+    `weights` are the question's term weights (default: every term of the question alike)."""
+    if weights is None:
+        weights = dict.fromkeys(lexical_tokens(question), 1.0)
+    passages = [
+        [Sentence(hit, rank, start, end) for start, end in prose_sentences(hit.text)]
         for rank, hit in enumerate(hits)
-        for start, end in prose_sentences(hit.text)
     ]
-    wanted = set(lexical_tokens(question))
-    overlaps = [len(wanted & set(lexical_tokens(c.text))) / max(len(wanted), 1) for c in candidates]
-    # Embedding is the slow part on a CPU: only the sentences sharing most terms compete.
-    shortlist = sorted(range(len(candidates)), key=lambda i: (-overlaps[i], i))[:MAX_EMBEDDED]
-    candidates = [candidates[i] for i in shortlist]
-    if not candidates:
+    candidates = [s for sentences in passages for s in sentences if not is_filler(s.text)]
+    total = sum(weights.values()) or 1.0
+    supports = [
+        sum(w for t, w in weights.items() if t in set(lexical_tokens(c.text))) / total
+        for c in candidates
+    ]
+    # Embedding is the slow part on a CPU: only the best-supported sentences compete.
+    shortlist = sorted(range(len(candidates)), key=lambda i: (-supports[i], i))[:MAX_EMBEDDED]
+    if not shortlist:
         return []
-    vectors = embedder.embed([question] + [" ".join(c.text.split()) for c in candidates])
-    scores = vectors[1:] @ vectors[0] + np.array([overlaps[i] for i in shortlist])
-    best = float(scores.max())
-    chosen: list[Sentence] = []
-    seen: set[tuple[str, int]] = set()
-    for index in np.argsort(-scores, kind="stable"):
-        sentence = candidates[int(index)]
-        place = (sentence.hit.article_id, sentence.hit.start + sentence.start)
-        if scores[index] < SCORE_SHARE * best or len(chosen) == MAX_SENTENCES:
+    vectors = embedder.embed([question] + [" ".join(candidates[i].text.split()) for i in shortlist])
+    scores = vectors[1:] @ vectors[0] + np.array([supports[i] for i in shortlist])
+    ranked = [(float(scores[n]), candidates[i]) for n, i in enumerate(shortlist)]
+    ranked.sort(key=lambda pair: -pair[0])
+    best = ranked[0][0]
+    chosen: dict[tuple[str, int], Sentence] = {}
+    for score, sentence in ranked:
+        if score < SCORE_SHARE * best or len(chosen) >= MAX_SENTENCES:
             break
-        if place not in seen:  # overlapping chunks repeat sentences
-            seen.add(place)
-            chosen.append(sentence)
-    return sorted(chosen, key=lambda s: (s.rank, s.start))
+        group = [sentence]
+        before = _previous(passages[sentence.rank], sentence)
+        if before is not None and leans_on_previous(sentence.text) and not is_filler(before.text):
+            group.insert(0, before)
+        fresh = [s for s in group if _place(s) not in chosen]  # overlapping chunks repeat
+        if len(chosen) + len(fresh) > MAX_SENTENCES:
+            continue
+        chosen.update((_place(s), s) for s in fresh)
+    return sorted(chosen.values(), key=lambda s: (s.rank, s.start))
+
+
+def _place(sentence: Sentence) -> tuple[str, int]:
+    return sentence.hit.article_id, sentence.hit.start + sentence.start
+
+
+def _previous(sentences: Sequence[Sentence], sentence: Sentence) -> Sentence | None:
+    """The sentence just before `sentence` in the same paragraph, if any."""
+    earlier = [s for s in sentences if s.end <= sentence.start]
+    if not earlier:
+        return None
+    before = earlier[-1]
+    gap = sentence.hit.text[before.end : sentence.start]
+    return None if "\n\n" in gap else before
 
 
 def extractive_answer(
-    question: str, hits: Sequence[Hit], embedder: Embedder
+    question: str,
+    hits: Sequence[Hit],
+    embedder: Embedder,
+    weights: Mapping[str, float] | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
     """The answer text (each sentence followed by its marker) and its citations, or ('', ())
     when the passages hold no prose sentence."""
-    sentences = pick_sentences(question, hits, embedder)
+    sentences = pick_sentences(question, hits, embedder, weights)
     parts: list[str] = []
     citations: list[Citation] = []
     for number, sentence in enumerate(sentences, start=1):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from indexer.adapters.sqlite_store import SqliteChunkStore
 from indexer.answering.answer_service import AnswerConfig, AnswerService
-from indexer.answering.confidence import DEFAULT_ABSTAIN_BELOW
+from indexer.answering.answerability import FITTED
 from indexer.bootstrap.embedders import load_model, separate_embedders
 from indexer.bootstrap.vectors import VectorBackend, faiss_backend
 from indexer.config import Settings
@@ -150,7 +150,7 @@ def _answer_config(settings: Settings) -> AnswerConfig:
         passages=settings.answer_passages,
         token_budget=settings.answer_token_budget,
         max_tokens=settings.llm_max_tokens,
-        abstain_below=DEFAULT_ABSTAIN_BELOW if threshold is None else threshold,
+        abstain_below=FITTED.threshold if threshold is None else threshold,
     )
 
 

@@ -40,6 +40,10 @@ class LexicalIndex(Protocol):
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """Best first by BM25 score; only chunks that share a term with the query."""
 
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[int, list[int]]:
+        """(chunks indexed, how many of them hold each of `terms`, in order; 0 for a term
+        the index never saw). Terms are `lexical_tokens` output. Cheap: no scoring."""
+
     def ids(self) -> set[int]: ...
 
     def save(self, path: str) -> None: ...

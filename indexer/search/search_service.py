@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -174,6 +175,11 @@ class SearchService:
             ArticleResult(a[0].article_id, a[0].score, tuple(a))
             for a in group_by_article(hits, 1)[:k]
         ]
+
+    def term_frequencies(self, terms: Sequence[str]) -> tuple[int, list[int]]:
+        """(passages in the current snapshot, how many hold each term): how rare a question's
+        terms are in this publication, for judging whether passages answer it."""
+        return self._snapshot().lexical.document_frequencies(terms)
 
     def article(self, article_id: str) -> Article:
         article = self._store.article(article_id)

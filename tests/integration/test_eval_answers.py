@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.answers import run_answer_eval
+from eval.answer_report import answer_table
+from eval.answers import AS_SERVED, run_answer_eval
 from indexer.bootstrap import Services, build
 from indexer.config import Settings
 from indexer.ports import Embedder, Tokenizer
@@ -99,3 +100,65 @@ def test_a_reply_citing_a_passage_never_supplied_loses_that_marker_not_validity(
     assert metrics["citation_validity"] == 1.0
     assert metrics["removed_markers"] >= 2  # [99] in each of the two answered questions
     assert metrics["false_answer_rate"] == 0.0
+
+
+def test_a_held_out_question_file_is_reported_on_its_own_by_style(
+    publication: Path, tmp_path: Path, real_model: tuple[Embedder, Tokenizer]
+) -> None:
+    embedder, tokenizer = real_model
+    held_out = tmp_path / "questions-held-out.jsonl"
+    rows = [
+        {
+            "id": "h1",
+            "question": "why add jitter to cache TTLs",
+            "answerable": True,
+            "style": "paraphrase",
+            "relevant": [{"slug": "redis-caching-patterns"}],
+        },
+        {
+            "id": "h2",
+            "question": "How do I tune the ZFS ARC cache size on FreeBSD?",
+            "answerable": False,
+            "style": "unanswerable",
+        },
+    ]
+    held_out.write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+    def with_model(settings: Settings) -> Services:
+        return build(settings, embedder=embedder, tokenizer=tokenizer)
+
+    report = run_answer_eval(
+        publication, Settings(_env_file=None), build=with_model, questions=[held_out]
+    )
+
+    config = report["configuration"]
+    assert config["questions"] == 2 and config["question_files"] == [str(held_out.resolve())]
+    assert config["decisions"] == AS_SERVED
+    groups = {row["group"]: row for row in report["groups"]}
+    assert groups["paraphrase"]["answered"] == 1.0
+    assert groups["unanswerable"]["answered"] == 0.0
+    assert "| paraphrase | 1 | 100.0% |" in answer_table(report)
+
+
+def test_a_missing_question_file_is_a_clear_error(publication: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.jsonl"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "footnote.cli",
+            "eval",
+            "answers",
+            "--dataset",
+            str(publication),
+            "--questions",
+            str(missing),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        timeout=120,
+    )
+    assert run.returncode != 0
+    assert f"{missing}: no such question file" in run.stderr
+    assert "Traceback" not in run.stderr

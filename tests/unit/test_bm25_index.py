@@ -78,3 +78,13 @@ def test_importing_the_adapter_does_not_load_numba() -> None:
         "import numba"  # still importable by whoever wants it afterwards
     )
     subprocess.run([sys.executable, "-c", probe], check=True, cwd=Path(__file__).parents[2])
+
+
+def test_document_frequencies_count_the_chunks_holding_each_term(tmp_path: Path) -> None:
+    built = Bm25LexicalIndex.build([(10 + n, keyword_terms(t)) for n, t in enumerate(TEXTS)])
+    built.save(str(tmp_path / "lexical"))
+    loaded = Bm25LexicalIndex.load(tmp_path / "lexical")
+    terms = ["vitamin", "bone", "cardiovascular", "statin", "kafka"]
+    assert built.document_frequencies(terms) == (4, [2, 2, 2, 1, 0])
+    assert loaded.document_frequencies(terms) == built.document_frequencies(terms)
+    assert Bm25LexicalIndex.build([]).document_frequencies(["bone"]) == (0, [0])
