@@ -150,6 +150,14 @@ class Settings(BaseSettings):
         " so the log builds no per-reader search history",
     )
 
+    # Reader analytics (the editors' gap report). Nothing that identifies a reader is kept.
+    analytics: bool = Field(
+        True, description="Record searches, questions and opened results; false: record nothing"
+    )
+    analytics_retention_days: int = Field(
+        90, ge=1, description="Recorded events older than this many days are purged"
+    )
+
     # Jobs. No Redis URL: the embedded mode (SQLite broker and job store in the data dir).
     redis_url: str | None = Field(None, description="Redis for the broker, jobs and caches")
     editor_token: SecretStr | None = Field(

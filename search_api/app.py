@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 
-from indexer.bootstrap import Services
+from indexer.bootstrap import Services, build_recorder
 from indexer.config import Settings
 from indexer.errors import FootnoteError
 from indexer.jobs.job_service import JobService
@@ -28,7 +28,7 @@ from search_api.request_limits import (
     limit_filters,
     payload_too_large,
 )
-from search_api.routes import admin, health, page, search
+from search_api.routes import admin, admin_api, dashboard, events, health, page, search
 from search_api.routes import jobs as jobs_routes
 from search_api.schemas import ErrorOut
 from search_api.security import SecurityHeadersMiddleware, cors_options
@@ -62,10 +62,14 @@ def create_app(
             app.state.services = services
         app.state.server_paths = ServerPaths.of(app.state.services.settings)
         app.state.jobs = jobs or _jobs(app.state.services.settings)
-        app.state.metrics = Metrics(app.state.services.reader)
+        app.state.recorder = build_recorder(app.state.services.settings)
+        app.state.metrics = Metrics(app.state.services.reader, app.state.recorder)
         app.state.search_threads = CapacityLimiter(app.state.services.settings.search_threads)
         _warm_up(app.state.services)
-        yield
+        try:
+            yield
+        finally:
+            app.state.recorder.close()
 
     app = FastAPI(
         title="Footnote",
@@ -89,7 +93,10 @@ def create_app(
     app.include_router(page.router)
     app.include_router(search.router, dependencies=filtered, responses=LIMITED)
     app.include_router(jobs_routes.router, dependencies=filtered, responses=LIMITED)
+    app.include_router(events.router)
     app.include_router(admin.router)
+    app.include_router(admin_api.router)
+    app.include_router(dashboard.router)
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

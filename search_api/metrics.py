@@ -11,6 +11,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from indexer.analytics.recorder import Recorder
 from indexer.index.snapshot_reader import SnapshotReader
 from search_api.asgi import on_response_start
 
@@ -50,8 +51,20 @@ class IndexCollector(Collector):
         )
 
 
+class DroppedCollector(Collector):
+    def __init__(self, recorder: Recorder) -> None:
+        self._recorder = recorder
+
+    def collect(self) -> Iterable[Metric]:
+        yield CounterMetricFamily(
+            "footnote_analytics_dropped",
+            "Analytics events dropped (queue full or store failing); searches were unaffected",
+            value=self._recorder.dropped,
+        )
+
+
 class Metrics:
-    def __init__(self, reader: SnapshotReader) -> None:
+    def __init__(self, reader: SnapshotReader, recorder: Recorder | None = None) -> None:
         self.registry = CollectorRegistry()
         self.latency = Histogram(
             "footnote_request_seconds",
@@ -61,6 +74,8 @@ class Metrics:
             buckets=(0.002, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56),
         )
         self.registry.register(IndexCollector(reader))
+        if recorder is not None:
+            self.registry.register(DroppedCollector(recorder))
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.latency.labels(method, route, str(status)).observe(seconds)

@@ -62,7 +62,7 @@ def article_hit_out(result: ArticleResult, highlighter: QueryHighlighter) -> Art
     )
 
 
-def search_response(page: SearchPage) -> SearchResponse:
+def search_response(page: SearchPage, query_id: str | None = None) -> SearchResponse:
     intent = page.date_intent
     highlighter = QueryHighlighter(page.query)
     return SearchResponse(
@@ -75,6 +75,7 @@ def search_response(page: SearchPage) -> SearchResponse:
         took_ms=round(page.took_ms, 2),
         date_intent=DateIntentOut(kind=intent.kind, year=intent.year) if intent else None,
         results=[article_hit_out(result, highlighter) for result in page.results],
+        query_id=query_id,
     )
 
 

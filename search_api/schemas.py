@@ -59,6 +59,9 @@ class SearchResponse(BaseModel):
     took_ms: float
     date_intent: DateIntentOut | None = None
     results: list[ArticleHitOut]
+    query_id: str | None = Field(
+        None, description="Send it with POST /events/open when the reader opens a result"
+    )
 
 
 class ArticleOut(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import redis
 
@@ -19,6 +19,7 @@ from indexer.jobs.records import Job, JobEvent
 
 # Finished jobs and their events expire: a week is plenty for clients to fetch a result.
 TTL_S = 7 * 24 * 3600
+RECENT_KEPT = 200
 T = TypeVar("T")
 
 
@@ -52,8 +53,27 @@ class RedisJobStore:
                 if existing is not None:
                     return existing, False
                 self._redis.set(key, job.id, ex=TTL_S)
-        self._redis.set(self._job_key(job.id), json.dumps(job.__dict__), ex=TTL_S)
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._job_key(job.id), json.dumps(job.__dict__), ex=TTL_S)
+            # The newest ids, for the dashboard; trimmed so the set stays small.
+            pipe.zadd(self._recent_key, {job.id: job.created_at})
+            pipe.zremrangebyrank(self._recent_key, 0, -RECENT_KEPT - 1)
+            pipe.execute()
         return job, True
+
+    @property
+    def _recent_key(self) -> str:
+        return f"{self._prefix}:jobs:recent"
+
+    def recent(self, limit: int = 20) -> list[Job]:
+        def read() -> list[Job]:
+            ids = cast(list[bytes], self._redis.zrevrange(self._recent_key, 0, limit - 1))
+            if not ids:
+                return []
+            raws = self._redis.mget([self._job_key(_text(i)) for i in ids])
+            return [Job(**json.loads(raw)) for raw in raws if raw is not None]
+
+        return self._call(read)
 
     def get(self, job_id: str) -> Job | None:
         raw = self._call(lambda: self._redis.get(self._job_key(job_id)))

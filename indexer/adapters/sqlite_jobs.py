@@ -100,6 +100,10 @@ class SqliteJobStore:
         )
         return [JobEvent(str(r[0]), r[1], json.loads(r[2])) for r in rows]
 
+    def recent(self, limit: int = 20) -> list[Job]:
+        rows = self._conn.execute("SELECT body FROM jobs ORDER BY rowid DESC LIMIT ?", (limit,))
+        return [Job(**json.loads(row[0])) for row in rows]
+
     def ping(self) -> None:
         self._conn.execute("SELECT 1")
 

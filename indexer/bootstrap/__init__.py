@@ -4,10 +4,11 @@ evals) build what they need here and pass it down.
 
 `services` wires the index, search and answers; `embedders` loads the model on its runtime;
 `vectors` makes and opens vector indexes; `jobs` the job store, the answer cache and a
-worker's runner; `sync` the sync service with its fetcher and state; `log_setup` the
-process's logs.
+worker's runner; `sync` the sync service with its fetcher and state; `analytics` the
+search log and its recorder; `log_setup` the process's logs.
 """
 
+from indexer.bootstrap.analytics import build_recorder, search_log
 from indexer.bootstrap.embedders import load_model, resolve_model_dir
 from indexer.bootstrap.jobs import answer_cache, build_jobs, build_runner, job_store
 from indexer.bootstrap.services import (
@@ -27,6 +28,7 @@ __all__ = [
     "VectorBackend",
     "answer_cache",
     "build",
+    "build_recorder",
     "build_jobs",
     "build_runner",
     "build_sync",
@@ -38,6 +40,7 @@ __all__ = [
     "open_index",
     "query_embedder",
     "resolve_model_dir",
+    "search_log",
     "sync_state",
     "sync_status",
 ]

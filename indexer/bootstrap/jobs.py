@@ -56,6 +56,7 @@ def build_runner(
     """A worker process's runner: the services loaded once (the model and the index are the
     expensive part; pass them to share them with the process's other tasks), the job service
     over the configured store."""
+    from indexer.bootstrap.analytics import build_recorder
     from indexer.bootstrap.services import build
     from indexer.jobs.handlers import WorkerServices
     from indexer.jobs.job_runner import JobRunner
@@ -69,5 +70,6 @@ def build_runner(
             answers=services.answers,
             cache=answer_cache(settings),
             source_dir=settings.source_dir,
+            recorder=build_recorder(settings, background=False),
         )
     )

@@ -3,12 +3,15 @@ table in `indexer.jobs.kinds` says which runs for which."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from indexer.analytics.normalise import normalise
+from indexer.analytics.recorder import NoRecorder, Recorder
 from indexer.answering.answer_cache import answer_key
 from indexer.answering.answer_json import answer_to_dict
 from indexer.answering.answer_service import AnswerService
@@ -19,6 +22,7 @@ from indexer.jobs.progress import JobProgress
 from indexer.jobs.records import Job
 from indexer.model import Article
 from indexer.ports import AnswerCache, MetadataStore
+from indexer.ports.analytics import QueryEvent
 from indexer.search.search_service import SearchFilters
 
 if TYPE_CHECKING:
@@ -39,6 +43,7 @@ class WorkerServices:
     answers: AnswerService
     cache: AnswerCache
     source_dir: Path
+    recorder: Recorder = field(default_factory=NoRecorder)
 
 
 def article_of(record: Mapping[str, Any]) -> Article:
@@ -52,6 +57,7 @@ def ask(services: WorkerServices, job: Job, payload: AskPayload) -> dict[str, An
     key = answer_key(payload.question, payload.filters, payload.k, model, generation)
     cached = services.cache.get(key)
     if cached is not None:
+        _record_question(services, job, payload, cached)
         return {**cached, "cached": True}
 
     def on_token(text: str) -> None:
@@ -64,7 +70,28 @@ def ask(services: WorkerServices, job: Job, payload: AskPayload) -> dict[str, An
     )
     result = answer_to_dict(answer)
     services.cache.put(key, result)
+    _record_question(services, job, payload, result)
     return {**result, "cached": False}
+
+
+def _record_question(
+    services: WorkerServices, job: Job, payload: AskPayload, result: Mapping[str, Any]
+) -> None:
+    """The question for the gap report; the job id is the id the page reports opens under."""
+    sources = result.get("sources") or []
+    services.recorder.record(
+        QueryEvent(
+            query_id=job.id,
+            kind="ask",
+            text=normalise(payload.question),
+            mode="ask",
+            results=len(sources),
+            best_score=result.get("confidence"),
+            at=time.time(),
+            filters=dict(payload.filters),
+            answered=not result.get("abstained", False),
+        )
+    )
 
 
 def reindex(services: WorkerServices, job: Job, payload: ReindexPayload) -> dict[str, Any]:

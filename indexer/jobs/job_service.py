@@ -15,8 +15,6 @@ from indexer.ports import JobQueue, JobStore
 WORKER_LOST = "the worker running this job stopped responding"
 
 
-
-
 class JobService:
     def __init__(
         self, store: JobStore, queue: JobQueue, public_text: Callable[[str], str] = str
@@ -84,6 +82,17 @@ class JobService:
 
     def events(self, job_id: str, after: str | None = None) -> list[JobEvent]:
         return self._store.events(job_id, after)
+
+    def recent(self, limit: int = 20) -> list[Job]:
+        """The latest jobs, newest first; a running job whose worker was lost shows failed."""
+        return [
+            self.get(job.id) if job.state == "running" else job for job in self._store.recent(limit)
+        ]
+
+    def retry(self, job_id: str, request_id: str | None = None) -> tuple[Job, bool]:
+        """Submit a finished job's work again, as a new job."""
+        job = self.get(job_id)
+        return self.submit(job.kind, job.params, None, request_id)
 
     # --- workers --------------------------------------------------------------------------
 

@@ -25,6 +25,9 @@ class JobStore(Protocol):
     def events(self, job_id: str, after: str | None = None, limit: int = 500) -> list[JobEvent]:
         """Events after the id `after` (all when None), oldest first."""
 
+    def recent(self, limit: int = 20) -> list[Job]:
+        """The latest jobs created, newest first (the editors' dashboard)."""
+
     def ping(self) -> None:
         """Raise TransientError when the store cannot be reached."""
 

@@ -40,7 +40,7 @@ def readyz(request: Request, services: ServicesDep) -> JSONResponse:
         services.reader.current()
     except FootnoteError:
         pass  # reported through status() below
-    status = _public(request, services.reader.status())
+    status = public_status(request, services.reader.status())
     status["embedder"] = services.embedder.name
     ready = bool(status["loaded"])
     return JSONResponse(
@@ -50,12 +50,12 @@ def readyz(request: Request, services: ServicesDep) -> JSONResponse:
     )
 
 
-def _public(request: Request, value: Any) -> Any:
+def public_status(request: Request, value: Any) -> Any:
     """The status with its files and errors as a client may see them (no server paths)."""
     if isinstance(value, str):
         return public_text(request, value)
     if isinstance(value, dict):
-        return {key: _public(request, item) for key, item in value.items()}
+        return {key: public_status(request, item) for key, item in value.items()}
     return value
 
 

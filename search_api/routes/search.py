@@ -15,6 +15,7 @@ from search_api.presenters import (
     related_response,
     search_response,
 )
+from search_api.routes.events import record_search
 from search_api.schemas import (
     MAX_AUTHOR_CHARS,
     NOT_BLANK,
@@ -75,9 +76,11 @@ async def search(
 
     def run() -> Response:
         result = services.search.search(q, k=k, mode=mode, page=page, filters=filters)
+        # Further pages of one search are not new searches: only the first is recorded.
+        query_id = record_search(request, result, filters) if page == 1 else None
         # Built from our own types, so FastAPI's second validation pass would only re-check
         # it: the response goes out as encoded here.
-        return PreEncoded(search_response(result))
+        return PreEncoded(search_response(result, query_id))
 
     return await in_search_thread(request, run)
 

@@ -121,7 +121,18 @@
     document.title = q ? `${q} · ${PAGE_TITLE}` : PAGE_TITLE;
   }
 
+  // Which search the results on screen came from: opening one is reported under its id.
+  let shownQueryId = null;
+  list.addEventListener("click", (event) => {
+    const opened = event.target.closest && event.target.closest("a.result-title");
+    const item = opened && opened.closest("li.result");
+    if (!item || !shownQueryId || !item.dataset.articleId || !navigator.sendBeacon) return;
+    const report = { query_id: shownQueryId, article_id: item.dataset.articleId };
+    navigator.sendBeacon("/events/open", new Blob([JSON.stringify(report)], { type: "application/json" }));
+  });
+
   function render(body, q) {
+    shownQueryId = typeof body.query_id === "string" ? body.query_id : null;
     const items = document.createDocumentFragment();
     for (const hit of body.results) items.append(resultItem(hit));
     list.replaceChildren(items);
@@ -174,6 +185,7 @@
 
   function resultItem(hit) {
     const item = element("li", "result");
+    if (hit.article_id) item.dataset.articleId = hit.article_id;
     const heading = element("h2", "result-heading");
     heading.append(link(hit.url, "result-title", hit.title));
     item.append(heading);

@@ -53,3 +53,12 @@ def test_events_come_back_in_order_and_resume_after_an_id(store: JobStore) -> No
     assert [e.data["text"] for e in store.events("e")] == ["a", "b", "c"]
     assert [e.data["text"] for e in store.events("e", after=ids[0])] == ["b", "c"]
     assert store.events("e", after=ids[-1]) == []
+
+
+def test_recent_lists_the_newest_jobs_first_up_to_the_limit(store: JobStore) -> None:
+    for number in range(5):
+        store.create(Job(id=f"r{number}", kind="reindex", created_at=1000.0 + number))
+    store.update("r4", state="running")
+    recent = store.recent(3)
+    assert [job.id for job in recent] == ["r4", "r3", "r2"]
+    assert recent[0].state == "running"

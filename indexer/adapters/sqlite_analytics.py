@@ -1,0 +1,100 @@
+"""SearchLog on SQLite: `analytics.sqlite` in the data directory, apart from the index so that
+recording never takes the index's write lock."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from indexer.ports.analytics import OpenEvent, QueryEvent
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS queries (
+    query_id TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, mode TEXT NOT NULL,
+    filters TEXT NOT NULL, results INTEGER NOT NULL, best_score REAL, answered INTEGER,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS queries_by_time ON queries(at);
+CREATE TABLE IF NOT EXISTS opens (
+    query_id TEXT NOT NULL, article_id TEXT NOT NULL, at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS opens_by_time ON opens(at);
+"""
+
+
+class SqliteSearchLog:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn.executescript(_SCHEMA)
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._path, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            self._local.conn = conn
+        return conn
+
+    def add(self, queries: Sequence[QueryEvent], opens: Sequence[OpenEvent]) -> None:
+        with self._conn as conn:
+            conn.executemany(
+                "INSERT INTO queries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        q.query_id,
+                        q.kind,
+                        q.text,
+                        q.mode,
+                        json.dumps(dict(q.filters)),
+                        q.results,
+                        q.best_score,
+                        None if q.answered is None else int(q.answered),
+                        q.at,
+                    )
+                    for q in queries
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO opens VALUES (?, ?, ?)",
+                [(o.query_id, o.article_id, o.at) for o in opens],
+            )
+
+    def purge(self, before: float) -> int:
+        with self._conn as conn:
+            gone = conn.execute("DELETE FROM queries WHERE at < ?", (before,)).rowcount
+            gone += conn.execute("DELETE FROM opens WHERE at < ?", (before,)).rowcount
+        return int(gone)
+
+    def queries(self, since: float) -> list[QueryEvent]:
+        rows = self._conn.execute(
+            "SELECT query_id, kind, text, mode, filters, results, best_score, answered, at "
+            "FROM queries WHERE at >= ? ORDER BY at",
+            (since,),
+        )
+        return [
+            QueryEvent(
+                query_id=r[0],
+                kind=r[1],
+                text=r[2],
+                mode=r[3],
+                filters=json.loads(r[4]),
+                results=r[5],
+                best_score=r[6],
+                answered=None if r[7] is None else bool(r[7]),
+                at=r[8],
+            )
+            for r in rows
+        ]
+
+    def opens(self, since: float) -> list[OpenEvent]:
+        rows = self._conn.execute(
+            "SELECT query_id, article_id, at FROM opens WHERE at >= ? ORDER BY at", (since,)
+        )
+        return [OpenEvent(r[0], r[1], r[2]) for r in rows]
