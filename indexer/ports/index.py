@@ -40,6 +40,10 @@ class LexicalIndex(Protocol):
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """Best first by BM25 score; only chunks that share a term with the query."""
 
+    def holding(self, term: str) -> set[int]:
+        """The chunks whose terms include `term` exactly, as `lexical_tokens` makes terms (an
+        identifier's whole lower-cased spelling, or a word's stem); empty for an unknown term."""
+
     def ids(self) -> set[int]: ...
 
     def save(self, path: str) -> None: ...

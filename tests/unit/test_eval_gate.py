@@ -87,3 +87,13 @@ def test_the_committed_sample_baseline_covers_every_sample_set_and_mode() -> Non
     assert gate_passes(rows) and len(rows) == 9
     assert baseline["configuration"]["dataset"] == "examples"
     assert baseline["metrics"] == baseline["sets"]["sample"]["metrics"]
+
+
+def test_a_set_whose_dataset_is_unavailable_is_skipped_not_failed() -> None:
+    current = report(sample={"bm25": 0.90, "dense": 0.80, "hybrid": 0.92})
+
+    rows = compare_reports(BASELINE, current, unavailable={"extra"})
+
+    assert gate_passes(rows)
+    assert [(r.set_name, r.status) for r in rows if r.set_name == "extra"] == [("extra", "skipped")]
+    assert "skipped (dataset not available here): extra" in gate_table(rows)
