@@ -69,7 +69,9 @@ class Query:
         with np.errstate(invalid="ignore"):
             out[self._owners] = np.fmax.reduceat(values, self._starts)
         if top > 1:
-            for doc, start, end in zip(self._owners, self._starts, np.r_[self._starts[1:], len(values)], strict=True):
+            for doc, start, end in zip(
+                self._owners, self._starts, np.r_[self._starts[1:], len(values)], strict=True
+            ):
                 kept = np.sort(values[start:end][~np.isnan(values[start:end])])[::-1]
                 if len(kept) > 1:
                     out[doc] += 0.5 * kept[1]
@@ -89,8 +91,13 @@ def prepare(runs: Mapping[str, Any]) -> list[list[Query]]:
     sets = []
     for query_set in runs["sets"]:
         qrels = query_set["qrels"]
-        sets.append([_query(q, owners, qrels.get(qid, {})) for qid, q in query_set["queries"].items()
-                     if qrels.get(qid)])
+        sets.append(
+            [
+                _query(q, owners, qrels.get(qid, {}))
+                for qid, q in query_set["queries"].items()
+                if qrels.get(qid)
+            ]
+        )
     return sets
 
 
@@ -109,8 +116,12 @@ def _query(query: Mapping[str, Any], owners: dict[int, str], judged: dict[str, i
         return out
 
     gains = np.array([float(judged.get(d, 0)) for d in names])
-    ideal = float(np.sum(np.sort(np.array(list(judged.values()), float))[::-1][:10]
-                         * DISCOUNT[: min(10, len(judged))]))
+    ideal = float(
+        np.sum(
+            np.sort(np.array(list(judged.values()), float))[::-1][:10]
+            * DISCOUNT[: min(10, len(judged))]
+        )
+    )
     return Query(
         docs,
         column(query["dense"]),
@@ -198,11 +209,21 @@ def fused_scores(query: Query, rule: Rule) -> Array:
     if isinstance(rule.weight, float):
         w = rule.weight
     else:
-        cd = _cached(query, ("conf", "dense", level, rule.weight), lambda: confidence(dense, str(rule.weight)))
-        cl = _cached(query, ("conf", rule.lexical, level, rule.weight), lambda: confidence(lexical, str(rule.weight)))
+        cd = _cached(
+            query,
+            ("conf", "dense", level, rule.weight),
+            lambda: confidence(dense, str(rule.weight)),
+        )
+        cl = _cached(
+            query,
+            ("conf", rule.lexical, level, rule.weight),
+            lambda: confidence(lexical, str(rule.weight)),
+        )
         w = 0.5 if cd + cl <= 0 else cd / (cd + cl)
     nd = _cached(query, ("norm", "dense", level, rule.norm), lambda: normalise(dense, rule.norm))
-    nl = _cached(query, ("norm", rule.lexical, level, rule.norm), lambda: normalise(lexical, rule.norm))
+    nl = _cached(
+        query, ("norm", rule.lexical, level, rule.norm), lambda: normalise(lexical, rule.norm)
+    )
     fused = w * nd + (1 - w) * nl
     if rule.agreement:
         fused += rule.agreement * _cached(
@@ -211,10 +232,18 @@ def fused_scores(query: Query, rule: Rule) -> Array:
     if rule.identifiers:
         held = query.held_capitals if rule.capitals else query.held
         if level == "doc":
-            held = _cached(query, ("held", rule.capitals), lambda: np.nan_to_num(query.doc_level(held)))
-        scale = (query.density_capitals if rule.capitals else query.density) if rule.density else 1.0
+            held = _cached(
+                query, ("held", rule.capitals), lambda: np.nan_to_num(query.doc_level(held))
+            )
+        scale = (
+            (query.density_capitals if rule.capitals else query.density) if rule.density else 1.0
+        )
         fused += rule.identifiers * scale * held
-    fused[_cached(query, ("neither", rule.lexical, level), lambda: np.isnan(dense) & np.isnan(lexical))] = np.nan
+    fused[
+        _cached(
+            query, ("neither", rule.lexical, level), lambda: np.isnan(dense) & np.isnan(lexical)
+        )
+    ] = np.nan
     return fused if level == "doc" else query.doc_level(fused)
 
 

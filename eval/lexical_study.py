@@ -92,14 +92,14 @@ def rm3(
     if not top or total <= 0:
         return query
     position = {int(c): i for i, c in enumerate(index.ids)}
-    model: Counter[int] = Counter()
+    model: dict[int, float] = {}
     for chunk_id, score in top:
         counts = index.row_terms(chunk_id, position)
         length = sum(counts.values()) or 1
         for term, count in counts.items():
-            model[term] += score / total * count / length
+            model[term] = model.get(term, 0.0) + score / total * count / length
     names = {i: t for t, i in index.vocab.items()}
-    expansion = dict(model.most_common(terms))
+    expansion = dict(sorted(model.items(), key=lambda pair: -pair[1])[:terms])
     mass = sum(expansion.values()) or 1.0
     given = sum(query.values()) or 1.0
     mixed = {t: keep * w / given for t, w in query.items()}

@@ -159,6 +159,7 @@ def _row(cells: list[str]) -> str:
 def fusion_label(fusion: dict[str, Any]) -> str:
     weights = fusion.get("weights")
     if isinstance(weights, dict):
-        return f"score sum, dense weight {weights.get('dense')}"
+        method = fusion.get("method", "score sum")
+        return f"{method}, dense weight {weights.get('dense')}"
     # Reports written before the score-sum fusion used reciprocal rank fusion.
     return f"RRF k={fusion.get('rrf_k')}"

@@ -29,8 +29,13 @@ def single(dataset: str, **sets: dict[str, float]) -> dict[str, Any]:
         "chunk_tokens": 200,
         "fusion": {"method": "x", "weights": {"dense": 0.5}},
     }
-    return {"kind": "footnote-retrieval-eval", "configuration": config, "sets": entries,
-            "metrics": first["metrics"], "latency_ms": {}}
+    return {
+        "kind": "footnote-retrieval-eval",
+        "configuration": config,
+        "sets": entries,
+        "metrics": first["metrics"],
+        "latency_ms": {},
+    }
 
 
 SAMPLE = single(
@@ -54,7 +59,9 @@ def test_several_reports_become_one_whose_mean_weighs_each_dataset_the_same() ->
 def test_the_table_has_a_row_per_set_and_a_mean_row_with_the_margin_over_the_better_leg() -> None:
     table = suite_table(combine([SAMPLE, CISI]))
 
-    assert "| cisi | cisi | 3 | 0.3000 (0.300) | 0.4000 (0.400) | 0.4500 (0.450) | +0.0500 |" in table
+    assert (
+        "| cisi | cisi | 3 | 0.3000 (0.300) | 0.4000 (0.400) | 0.4500 (0.450) | +0.0500 |" in table
+    )
     assert "| **mean** | 2 datasets |" in table
 
 
@@ -106,7 +113,9 @@ def test_a_combined_baseline_names_each_dataset_and_its_sets() -> None:
 
 
 def test_the_gate_fails_a_combined_report_when_one_dataset_got_worse() -> None:
-    worse = single("../shared/datasets/classic/cisi", cisi={"bm25": 0.3, "dense": 0.4, "hybrid": 0.4})
+    worse = single(
+        "../shared/datasets/classic/cisi", cisi={"bm25": 0.3, "dense": 0.4, "hybrid": 0.4}
+    )
 
     rows = compare_reports(combine([SAMPLE, CISI]), combine([SAMPLE, worse]))
 
