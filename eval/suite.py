@@ -41,12 +41,12 @@ def classic_folders(root: Path = CLASSIC_ROOT) -> tuple[list[Path], str | None]:
     if not absent:
         return folders, None
     message = (
-        f"the classic collections ({', '.join(CLASSIC)}) are not in {root}: "
-        "they are expected in ../shared/datasets/classic beside the repository"
+        f"the classic collections ({', '.join(CLASSIC)}) are not in {root} (expected in "
+        "../shared/datasets/classic beside the repository)"
     )
     if in_ci():
         raise DatasetError(f"{message}; CI=true, so the gate cannot skip them")
-    return [], f"skipping {message}"
+    return [], f"{message}: skipping them"
 
 
 def combine(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -79,13 +79,15 @@ def test_the_table_shows_every_row_with_baseline_current_and_delta() -> None:
     assert table.endswith("gate FAILED: 1 of 4 rows regressed or missing")
 
 
-def test_the_committed_sample_baseline_covers_every_sample_set_and_mode() -> None:
-    baseline = json.loads((PROJECT_ROOT / "eval" / "baselines" / "sample.json").read_text())
+def test_the_committed_baseline_covers_the_sample_and_the_classic_collections() -> None:
+    baseline = json.loads((PROJECT_ROOT / "eval" / "baselines" / "retrieval.json").read_text())
 
     rows = compare_reports(baseline, baseline)
 
-    assert gate_passes(rows) and len(rows) == 9
-    assert baseline["configuration"]["dataset"] == "examples"
+    assert gate_passes(rows) and len(rows) == 6 * 3
+    assert list(baseline["datasets"]) == ["examples", "cisi", "med", "cacm"]
+    paths = [d["configuration"]["dataset"] for d in baseline["datasets"].values()]
+    assert paths == ["examples"] + [f"../shared/datasets/classic/{n}" for n in ("cisi", "med", "cacm")]
     assert baseline["metrics"] == baseline["sets"]["sample"]["metrics"]
 
 
