@@ -87,7 +87,8 @@ def test_the_committed_baseline_covers_the_sample_and_the_classic_collections() 
     assert gate_passes(rows) and len(rows) == 6 * 3
     assert list(baseline["datasets"]) == ["examples", "cisi", "med", "cacm"]
     paths = [d["configuration"]["dataset"] for d in baseline["datasets"].values()]
-    assert paths == ["examples"] + [f"../shared/datasets/classic/{n}" for n in ("cisi", "med", "cacm")]
+    classic = [f"../shared/datasets/classic/{name}" for name in ("cisi", "med", "cacm")]
+    assert paths == ["examples", *classic]
     assert baseline["metrics"] == baseline["sets"]["sample"]["metrics"]
 
 
