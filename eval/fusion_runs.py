@@ -1,12 +1,14 @@
 """Raw runs for choosing a fusion rule: each collection's queries answered by each leg alone.
 
 Choosing how to fuse dense and keyword rankings must not be done on the collection it is scored
-on. This module indexes a collection through the real pipeline once and records, per query, the
-chunk-level candidates of each leg (document id and score, best first), deep enough that any
-rule can be replayed offline on them (`eval.fusion_select`). BM25 is recorded for several
-(k1, b) pairs, built from the same stored terms.
+on. This module indexes a collection through the real pipeline once (or reuses a kept index:
+nothing is embedded again) and records, per query, the chunk-level candidates of each leg
+(chunk id and score, best first), deep enough that any rule can be replayed offline on them
+(`eval.fusion_select`): dense, and the keyword leg under several BM25 parameters, with the title
+counted twice, and with RM3 feedback (`eval.lexical_study`). It also records which candidate
+chunks hold each identifier the query names (`identifier_terms`), as written and in capitals.
 
-    python -m eval.fusion_runs DATASET [DATASET ...] --out DIR [--depth 300]
+    python -m eval.fusion_runs DATASET [DATASET ...] --out DIR [--depth 300] [--index-root DIR]
 """
 
 from __future__ import annotations
@@ -18,18 +20,29 @@ from pathlib import Path
 from typing import Any
 
 from eval.datasets import dataset_folder, open_dataset
+from eval.lexical_study import StudyIndex, query_weights, rm3
 from eval.retrieval import eval_settings, index_dataset, query_threads_as_served
-from indexer.bootstrap import Services, build, keyword_index
+from indexer.bootstrap import Services, build
 from indexer.config import Settings
 from indexer.ports import NoProgress
+from indexer.text.lexical_tokens import identifier_terms, lexical_tokens
 
-BM25_PARAMS: tuple[tuple[float, float], ...] = ((1.2, 0.75), (0.9, 0.4), (1.5, 0.75), (1.2, 0.5))
-
-Candidates = list[tuple[str, float]]
+# name -> (k1, b, how many times the title counts)
+LEXICAL: dict[str, tuple[float, float, int]] = {
+    f"{k1}/{b}{'+title' if title > 1 else ''}": (k1, b, title)
+    for k1, b in ((1.2, 0.75), (0.9, 0.4), (1.5, 0.75), (1.2, 0.4), (2.0, 0.75))
+    for title in (1, 2)
+}
+# name -> (the run it feeds back from, feedback chunks, expansion terms, original query's share)
+FEEDBACK: dict[str, tuple[str, int, int, float]] = {
+    f"{base}+rm3/{docs}/{terms}/{keep}": (base, docs, terms, keep)
+    for base in ("1.2/0.75", "0.9/0.4")
+    for docs, terms, keep in ((10, 10, 0.5), (10, 10, 0.7), (5, 20, 0.7))
+}
 
 
 def collect(folder: Path, index_dir: Path, depth: int) -> dict[str, Any]:
-    """Every judged query's dense and BM25 candidates in `folder`, with its qrels."""
+    """Every judged query's candidates in `folder`, with its qrels and the chunks' articles."""
     index_dir.mkdir(parents=True, exist_ok=True)
     dataset = open_dataset(folder, index_dir / "eval-source")
     longest = max((len(q) for s in dataset.sets for q in s.queries.values()), default=0)
@@ -37,27 +50,53 @@ def collect(folder: Path, index_dir: Path, depth: int) -> dict[str, Any]:
     index_dataset(services, dataset, NoProgress())
     query_threads_as_served()
     snapshot = services.reader.current()
-    terms = [(chunk_id, t or "") for chunk_id, t, _ in services.store.live_chunk_terms()]
-    lexical = {f"{k1}/{b}": keyword_index(terms, k1, b) for k1, b in BM25_PARAMS}
+    stored = services.store.live_chunk_terms()
+    ids = [chunk_id for chunk_id, _, _ in stored]
+    owners = services.store.chunk_articles(ids)
+    titles = _title_terms(services, set(owners.values()))
+    plain = [(terms or "").split() for _, terms, _ in stored]
+    indexes = {
+        1: StudyIndex(ids, plain),
+        2: StudyIndex(ids, [t + titles[owners[c]] for c, t in zip(ids, plain, strict=True)]),
+    }
     sets = []
     for query_set in dataset.sets:
         queries = {}
         for query_id, text in query_set.queries.items():
-            vector = services.query_embedder.embed([text])
-            dense = snapshot.vectors.search(vector, depth)
+            dense = snapshot.vectors.search(services.query_embedder.embed([text]), depth)
+            weights = query_weights(lexical_tokens(text))
+            lexical = {
+                name: indexes[title].search(weights, k1, b, depth)
+                for name, (k1, b, title) in LEXICAL.items()
+            }
+            for name, (base, docs, terms, keep) in FEEDBACK.items():
+                k1, b, _ = LEXICAL[base]
+                expanded = rm3(indexes[1], weights, lexical[base], docs, terms, keep)
+                lexical[name] = indexes[1].search(expanded, k1, b, depth)
+            pool = {c for c, _ in dense} | {c for run in lexical.values() for c, _ in run}
             queries[query_id] = {
                 "text": text,
-                "dense": _documents(services, dense),
-                "bm25": {name: _documents(services, index.search(text, depth))
-                         for name, index in lexical.items()},
+                "dense": dense,
+                "lexical": lexical,
+                "identifiers": _holders(indexes[1], identifier_terms(text), pool),
+                "identifiers_in_capitals": _holders(
+                    indexes[1], identifier_terms(text.upper()), pool
+                ),
             }
         sets.append({"name": query_set.name, "qrels": query_set.qrels, "queries": queries})
-    return {"dataset": dataset.name, "sets": sets}
+    return {"dataset": dataset.name, "chunks": owners, "sets": sets}
 
 
-def _documents(services: Services, ranking: list[tuple[int, float]]) -> Candidates:
-    owners = services.store.chunk_articles([chunk_id for chunk_id, _ in ranking])
-    return [(owners[c], round(s, 5)) for c, s in ranking if c in owners]
+def _title_terms(services: Services, article_ids: set[str]) -> dict[str, list[str]]:
+    titles: dict[str, list[str]] = {}
+    for article_id in article_ids:
+        article = services.store.article(article_id)
+        titles[article_id] = lexical_tokens(article.title) if article is not None else []
+    return titles
+
+
+def _holders(index: StudyIndex, terms: list[str], pool: set[int]) -> dict[str, list[int]]:
+    return {term: sorted(index.holding(term) & pool) for term in terms}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -10,7 +11,7 @@ TOLERANCE = 0.02
 # Reports round-trip through JSON; a drop of exactly the tolerance must still pass.
 _EPSILON = 1e-9
 
-Status = Literal["ok", "regressed", "missing", "new"]
+Status = Literal["ok", "regressed", "missing", "new", "skipped"]
 
 
 @dataclass(frozen=True)
@@ -33,17 +34,23 @@ class GateRow:
 
 
 def compare_reports(
-    baseline: dict[str, Any], current: dict[str, Any], tolerance: float = TOLERANCE
+    baseline: dict[str, Any],
+    current: dict[str, Any],
+    tolerance: float = TOLERANCE,
+    unavailable: Collection[str] = (),
 ) -> list[GateRow]:
     """One row per set x mode of either report. A baseline row fails ("regressed") when the
     current nDCG@10 is more than `tolerance` lower, or "missing" when the current report
-    lacks it; rows only in the current report are "new" and never fail."""
+    lacks it, unless its set is `unavailable` here (its dataset is absent): then it is
+    "skipped". Rows only in the current report are "new"; neither kind fails."""
     before, after = measured(baseline), measured(current)
     rows: list[GateRow] = []
     for key, value in before.items():
         now = after.get(key)
-        if now is None:
-            status: Status = "missing"
+        if now is None and key[0] in unavailable:
+            status: Status = "skipped"
+        elif now is None:
+            status = "missing"
         elif now < value - tolerance - _EPSILON:
             status = "regressed"
         else:
@@ -82,7 +89,10 @@ def gate_table(rows: list[GateRow], tolerance: float = TOLERANCE) -> str:
             f"| {_number(row.delta, signed=True)} | {status} |"
         )
     failing = sum(1 for row in rows if row.fails)
+    skipped = sorted({row.set_name for row in rows if row.status == "skipped"})
     lines.append("")
+    if skipped:
+        lines.append(f"skipped (dataset not available here): {', '.join(skipped)}")
     lines.append(
         f"gate FAILED: {failing} of {len(rows)} rows regressed or missing"
         if failing

@@ -1,8 +1,8 @@
 """Asking a query set of the search service, and reading documents off its pages.
 
 `SearchService.search` pages are already grouped by article, best first, so a document's rank
-is its article's rank: a document scores by its best chunk (dense and BM25), or by its best
-fused chunk (hybrid).
+is its article's rank: a document scores by its best chunk (dense and BM25), or by the fusion
+of both sides' article scores (hybrid).
 """
 
 from __future__ import annotations

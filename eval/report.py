@@ -22,6 +22,7 @@ from eval.metrics import MEASURES, PERCENTILES
 from eval.model import Dataset, ReportError, SetResult
 from eval.queries import DEEP_K, PAGE_K
 from indexer.config import Settings
+from indexer.search.fusion import FUSION_DEPTH, IDENTIFIER_BONUS
 
 REPORT_KIND = "footnote-retrieval-eval"
 MEASURE_LABELS = {
@@ -70,11 +71,12 @@ def build_report(
             "query_backend": settings.query_runtime,
             "chunk_tokens": settings.chunking.chunk_tokens,
             "overlap_tokens": settings.chunking.overlap_tokens,
-            # SearchService sums each side's scores divided by its best (identifier-like
-            # queries keep the keyword order first).
+            # SearchService.search's hybrid rule (indexer/search/fusion.py).
             "fusion": {
-                "method": "max-normalised score sum",
+                "method": "article scores min-max scaled per side, weighted sum",
                 "weights": {"dense": settings.dense_weight, "bm25": 1 - settings.dense_weight},
+                "identifier_bonus": IDENTIFIER_BONUS,
+                "candidates_per_side": FUSION_DEPTH,
             },
             "ranking": {"first_page_k": PAGE_K, "depth": DEEP_K, "unit": "article"},
             "snapshot_generation": generation,
@@ -157,6 +159,7 @@ def _row(cells: list[str]) -> str:
 def fusion_label(fusion: dict[str, Any]) -> str:
     weights = fusion.get("weights")
     if isinstance(weights, dict):
-        return f"score sum, dense weight {weights.get('dense')}"
+        method = fusion.get("method", "score sum")
+        return f"{method}, dense weight {weights.get('dense')}"
     # Reports written before the score-sum fusion used reciprocal rank fusion.
     return f"RRF k={fusion.get('rrf_k')}"

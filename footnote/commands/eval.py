@@ -1,6 +1,6 @@
 """`footnote eval ...`: retrieval evaluation and its regression gate (the work is in eval/).
 
-footnote eval retrieval --sample | --dataset DIR [--out FILE] [--chart FILE] [--json]
+footnote eval retrieval [--sample] [--classic] [--dataset DIR ...] [--out FILE] [--json]
 footnote eval answers [--dataset DIR] [--questions FILE ...] [--out FILE] [--limit N] [--json]
 footnote eval gate --baseline FILE [--current FILE] [--tolerance 0.02]
 """
@@ -29,22 +29,37 @@ def add_parser(commands: Commands, parents: Parents) -> None:
     retrieval = tasks.add_parser(
         "retrieval",
         parents=parents.scripted,
-        help="index a dataset in a throwaway directory and score every search mode",
-        description="Index a BEIR folder or a publication through the real pipeline, run "
+        help="index datasets in throwaway directories and score every search mode",
+        description="Index BEIR folders or publications through the real pipeline, run "
         "every query in bm25, dense and hybrid mode, and report nDCG@10, Recall@10, "
-        "Recall@100, MRR@10 and latency. Settings (model, chunking, RRF k) come from the "
-        "environment as for every command.",
+        "Recall@100, MRR@10 and latency; several datasets give one report and one table with "
+        "a mean row. Settings (model, chunking, fusion) come from the environment as for "
+        "every command.",
     )
-    source = retrieval.add_mutually_exclusive_group(required=True)
-    source.add_argument(
+    retrieval.add_argument(
         "--dataset",
         type=Path,
+        action="append",
+        default=[],
         metavar="DIR",
         help="BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or a publication folder "
-        "(articles/, questions.jsonl, queries/*.jsonl) such as examples",
+        "(articles/, questions.jsonl, queries/*.jsonl) such as examples; repeatable",
     )
-    source.add_argument(
+    retrieval.add_argument(
         "--sample", action="store_true", help="the bundled sample publication (examples/)"
+    )
+    retrieval.add_argument(
+        "--classic",
+        action="store_true",
+        help="the classic collections CISI, MED and CACM from --classic-dir (skipped with a "
+        "message when absent, an error under CI=true)",
+    )
+    retrieval.add_argument(
+        "--classic-dir",
+        type=Path,
+        metavar="DIR",
+        help="where cisi/, med/ and cacm/ are (default ../shared/datasets/classic beside the "
+        "repository)",
     )
     retrieval.add_argument("--split", default="test", help="BEIR qrels split (default test)")
     retrieval.add_argument(
@@ -57,8 +72,8 @@ def add_parser(commands: Commands, parents: Parents) -> None:
         "--keep-index",
         type=Path,
         metavar="DIR",
-        help="index into DIR and keep it, to reuse next time (same as --data-dir); "
-        "default: a temporary directory, removed afterwards",
+        help="index into DIR and keep it, to reuse next time (same as --data-dir; with "
+        "several datasets, one subdirectory each); default: a temporary directory",
     )
     retrieval.set_defaults(handler=_retrieval)
 
@@ -122,19 +137,41 @@ def add_parser(commands: Commands, parents: Parents) -> None:
 
 def _retrieval(args: argparse.Namespace, settings: Settings) -> int:
     from eval.chart import draw_chart
+    from eval.datasets import SAMPLE as SAMPLE_FOLDER
     from eval.datasets import dataset_folder
     from eval.report import markdown_table, write_json
+    from eval.suite import CLASSIC_ROOT, classic_folders, combine, suite_table
+    from footnote.arguments import fail
 
-    report = _run(dataset_folder(args.dataset), settings, args, quiet=args.json)
+    folders = [SAMPLE_FOLDER] if args.sample else []
+    folders += [dataset_folder(given) for given in args.dataset]
+    if args.classic:
+        classic, skipped = classic_folders(args.classic_dir or CLASSIC_ROOT)
+        folders += classic
+        if skipped:
+            print(f"warning: {skipped}", file=sys.stderr)
+    if not folders:
+        return fail("name what to evaluate: --sample, --classic or --dataset DIR")
+    keep = args.keep_index or args.data_dir
+    reports = [
+        _run(folder, settings, args, quiet=args.json, keep=_subdir(keep, folder, len(folders)))
+        for folder in folders
+    ]
+    report = combine(reports)
     chart = args.chart or args.out.with_suffix(".png")
     write_json(report, args.out)
     draw_chart(report, chart)
-    print(json.dumps(report, indent=2) if args.json else markdown_table(report))
+    table = suite_table(report) if len(reports) > 1 else markdown_table(report)
+    print(json.dumps(report, indent=2) if args.json else table)
     for name, entry in report["sets"].items():
         for mode, count in entry.get("rejected_queries", {}).items():
             print(f"warning: {name} {mode}: {count} queries rejected (scored 0)", file=sys.stderr)
     print(f"report: {args.out}  chart: {chart}", file=sys.stderr)
     return 0
+
+
+def _subdir(keep: Path | None, folder: Path, datasets: int) -> Path | None:
+    return keep / folder.resolve().name if keep is not None and datasets > 1 else keep
 
 
 def _answers(args: argparse.Namespace, settings: Settings) -> int:
@@ -174,30 +211,41 @@ def _positive(text: str) -> int:
 
 
 def _gate(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.datasets import resolve_dataset_path
     from eval.gate import compare_reports, gate_passes, gate_table
     from eval.report import read_json
+    from eval.suite import baseline_datasets, combine, in_ci
 
     baseline = read_json(args.baseline)
+    datasets = baseline_datasets(baseline)
     if args.current is not None:
         current = read_json(args.current)
     else:
-        config = baseline.get("configuration", {})
-        args.split = config.get("split") or "test"
-        current = _run(resolve_dataset_path(config.get("dataset", "examples")), settings, args)
-    rows = compare_reports(baseline, current, args.tolerance)
+        reports = []
+        for folder, split, _ in datasets:
+            if folder.is_dir() or in_ci():
+                args.split = split
+                reports.append(_run(folder, settings, args))
+        current = combine(reports) if reports else {"sets": {}, "metrics": {}}
+    # A whole dataset absent here (the classic collections outside CI) is skipped, said so.
+    absent = [sets for _, _, sets in datasets if not set(sets) & set(current["sets"])]
+    unavailable = set() if in_ci() else {name for sets in absent for name in sets}
+    rows = compare_reports(baseline, current, args.tolerance, unavailable)
     print(gate_table(rows, args.tolerance))
     return 0 if gate_passes(rows) else 1
 
 
 def _run(
-    folder: Path, settings: Settings, args: argparse.Namespace, quiet: bool = False
+    folder: Path,
+    settings: Settings,
+    args: argparse.Namespace,
+    quiet: bool = False,
+    keep: Path | None = None,
 ) -> dict[str, Any]:
     from eval.retrieval import run_retrieval_eval
     from footnote.progress import RichProgress
     from indexer.bootstrap import build
 
-    keep = getattr(args, "keep_index", None) or args.data_dir
+    keep = keep or getattr(args, "keep_index", None) or args.data_dir
     with RichProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
         return run_retrieval_eval(
             folder, settings, build=build, keep_index=keep, split=args.split, progress=progress

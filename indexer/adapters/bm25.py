@@ -152,6 +152,14 @@ class Bm25LexicalIndex:
             frequencies.append(0 if column is None else int(indptr[column + 1] - indptr[column]))
         return len(self._ids), frequencies
 
+    def holding(self, term: str) -> set[int]:
+        column = self._vocab.get(term)
+        if self._retriever is None or column is None:
+            return set()
+        # The score matrix is stored by term (CSC): a term's column lists the chunks holding it.
+        indptr, rows = self._retriever.scores["indptr"], self._retriever.scores["indices"]
+        return {self._ids[int(r)] for r in rows[indptr[column] : indptr[column + 1]]}
+
     def ids(self) -> set[int]:
         return set(self._ids)
 

@@ -44,6 +44,10 @@ class LexicalIndex(Protocol):
         """(chunks indexed, how many of them hold each of `terms`, in order; 0 for a term
         the index never saw). Terms are `lexical_tokens` output. Cheap: no scoring."""
 
+    def holding(self, term: str) -> set[int]:
+        """The chunks whose terms include `term` exactly, as `lexical_tokens` makes terms (an
+        identifier's whole lower-cased spelling, or a word's stem); empty for an unknown term."""
+
     def ids(self) -> set[int]: ...
 
     def save(self, path: str) -> None: ...

@@ -77,3 +77,22 @@ def test_eval_gate_passes_a_report_against_itself_and_fails_a_regression(
     assert "gate passed" in same.stdout
     assert worse.returncode == 1
     assert "| tiny | hybrid |" in worse.stdout and "REGRESSED" in worse.stdout
+
+
+def test_eval_retrieval_on_two_datasets_prints_one_table_with_a_mean_row(tmp_path: Path) -> None:
+    first, second = write_beir(tmp_path / "tiny"), write_beir(tmp_path / "other")
+    out = tmp_path / "both.json"
+
+    run = footnote(
+        "eval", "retrieval", "--dataset", str(first), "--dataset", str(second), "--out", str(out)
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert "| dataset | set | queries | BM25 | dense | hybrid | hybrid - better leg |" in run.stdout
+    assert "| tiny | tiny | 3 |" in run.stdout and "| other | other | 3 |" in run.stdout
+    assert "| **mean** | 2 datasets |" in run.stdout
+    report = json.loads(out.read_text())
+    assert list(report["datasets"]) == ["tiny", "other"]
+    assert (
+        report["mean"]["dense"]["ndcg@10"] == report["sets"]["tiny"]["metrics"]["dense"]["ndcg@10"]
+    )

@@ -33,6 +33,22 @@ def test_a_loaded_index_answers_as_the_built_one(tmp_path: Path) -> None:
     assert loaded.ids() == {10, 11, 12, 13}
 
 
+def test_holding_names_exactly_the_chunks_with_a_term_built_or_loaded(tmp_path: Path) -> None:
+    texts = [*TEXTS, "Set acks_late on the task", "acks late is a setting"]
+    built = Bm25LexicalIndex.build([(10 + n, keyword_terms(t)) for n, t in enumerate(texts)])
+    built.save(str(tmp_path / "lexical"))
+    loaded = Bm25LexicalIndex.load(tmp_path / "lexical")
+
+    for index in (built, loaded):
+        assert index.holding("vitamin") == {10, 11}
+        assert index.holding("cardiovascular") == {12, 13}
+        # An identifier's whole spelling is its own term: only the chunk that writes it.
+        assert index.holding("acks_late") == {14}
+        assert index.holding("ack") == {14, 15}
+        assert index.holding("nowhere") == set()
+    assert Bm25LexicalIndex.build([]).holding("vitamin") == set()
+
+
 def test_building_from_term_ids_scores_as_bm25s_does_from_the_strings() -> None:
     docs = [(10 + n, keyword_terms(t)) for n, t in enumerate(TEXTS)] + [(99, "")]
     built = Bm25LexicalIndex.build(docs)

@@ -79,11 +79,24 @@ def test_the_table_shows_every_row_with_baseline_current_and_delta() -> None:
     assert table.endswith("gate FAILED: 1 of 4 rows regressed or missing")
 
 
-def test_the_committed_sample_baseline_covers_every_sample_set_and_mode() -> None:
-    baseline = json.loads((PROJECT_ROOT / "eval" / "baselines" / "sample.json").read_text())
+def test_the_committed_baseline_covers_the_sample_and_the_classic_collections() -> None:
+    baseline = json.loads((PROJECT_ROOT / "eval" / "baselines" / "retrieval.json").read_text())
 
     rows = compare_reports(baseline, baseline)
 
-    assert gate_passes(rows) and len(rows) == 9
-    assert baseline["configuration"]["dataset"] == "examples"
+    assert gate_passes(rows) and len(rows) == 6 * 3
+    assert list(baseline["datasets"]) == ["examples", "cisi", "med", "cacm"]
+    paths = [d["configuration"]["dataset"] for d in baseline["datasets"].values()]
+    classic = [f"../shared/datasets/classic/{name}" for name in ("cisi", "med", "cacm")]
+    assert paths == ["examples", *classic]
     assert baseline["metrics"] == baseline["sets"]["sample"]["metrics"]
+
+
+def test_a_set_whose_dataset_is_unavailable_is_skipped_not_failed() -> None:
+    current = report(sample={"bm25": 0.90, "dense": 0.80, "hybrid": 0.92})
+
+    rows = compare_reports(BASELINE, current, unavailable={"extra"})
+
+    assert gate_passes(rows)
+    assert [(r.set_name, r.status) for r in rows if r.set_name == "extra"] == [("extra", "skipped")]
+    assert "skipped (dataset not available here): extra" in gate_table(rows)

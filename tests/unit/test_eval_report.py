@@ -46,8 +46,10 @@ def test_the_report_is_stamped_with_the_configuration_that_produced_it(
     assert config["model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert (config["chunk_tokens"], config["overlap_tokens"]) == (200, 32)
     assert config["fusion"] == {
-        "method": "max-normalised score sum",
+        "method": "article scores min-max scaled per side, weighted sum",
         "weights": {"dense": 0.5, "bm25": 0.5},
+        "identifier_bonus": 0.5,
+        "candidates_per_side": 300,
     }
     assert config["snapshot_generation"] == 1
     assert "git_commit" in config and config["date"].startswith("20")

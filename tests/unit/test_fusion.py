@@ -1,39 +1,70 @@
 from __future__ import annotations
 
+import pytest
+
 from indexer.search.date_intent import read_date_intent
-from indexer.search.fusion import normalised_score_fusion
+from indexer.search.fusion import document_fusion, identifier_shares
+
+# Chunk id -> article: articles a, b, c, d; article a has two chunks.
+OWNERS = {1: "a", 2: "b", 3: "c", 4: "d", 11: "a"}
 
 
-def test_each_side_is_divided_by_its_best_score_then_summed_with_equal_weights() -> None:
-    dense = [(1, 0.8), (2, 0.4)]
-    lexical = [(2, 20.0), (3, 10.0)]
-
-    fused = dict(normalised_score_fusion(dense, lexical))
-
-    assert fused == {1: 0.5, 2: 0.5 * 0.5 + 0.5 * 1.0, 3: 0.25}
+def articles(ranking: list[tuple[int, float]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item, _ in ranking:
+        seen.setdefault(OWNERS[item], None)
+    return list(seen)
 
 
-def test_a_clear_keyword_winner_beats_a_passage_both_sides_rank_second() -> None:
-    # Rank fusion would put 2 first (second on both sides); scores keep 1's lead.
-    dense = [(3, 0.61), (2, 0.60), (1, 0.58)]
-    lexical = [(1, 30.0), (2, 9.0), (3, 1.0)]
+def test_each_side_scales_its_articles_from_its_weakest_to_its_best_then_sums_them() -> None:
+    dense = [(1, 0.8), (2, 0.6), (3, 0.4)]
+    lexical = [(2, 20.0), (3, 10.0), (4, 5.0)]
 
-    assert normalised_score_fusion(dense, lexical)[0][0] == 1
+    fused = dict(document_fusion(dense, lexical, OWNERS))
+
+    # dense: a 1, b 0.5, c 0; keywords: b 1, c 1/3, d 0; an article a side missed counts 0.
+    assert fused == pytest.approx({1: 0.5, 2: 0.75, 3: 1 / 6, 4: 0.0})
+
+
+def test_an_article_scores_by_its_best_chunk_and_its_chunks_stay_together() -> None:
+    dense = [(1, 0.9), (2, 0.8), (11, 0.7), (3, 0.1)]
+    lexical = [(11, 9.0), (2, 8.0), (3, 1.0)]
+
+    ranking = document_fusion(dense, lexical, OWNERS)
+
+    assert [item for item, _ in ranking] == [11, 1, 2, 3]
+    assert ranking[0][1] == ranking[1][1] == pytest.approx(1.0)
 
 
 def test_the_weight_moves_the_balance_between_meaning_and_keywords() -> None:
-    dense = [(1, 0.9), (2, 0.5)]
-    lexical = [(2, 5.0), (1, 1.0)]
+    dense = [(1, 0.9), (2, 0.5), (3, 0.1)]
+    lexical = [(2, 5.0), (1, 1.0), (3, 0.5)]
 
-    assert normalised_score_fusion(dense, lexical, dense_weight=0.9)[0][0] == 1
-    assert normalised_score_fusion(dense, lexical, dense_weight=0.1)[0][0] == 2
+    assert articles(document_fusion(dense, lexical, OWNERS, dense_weight=0.9))[0] == "a"
+    assert articles(document_fusion(dense, lexical, OWNERS, dense_weight=0.1))[0] == "b"
 
 
-def test_negative_cosines_and_an_empty_side_do_not_break_the_order() -> None:
-    dense = [(1, -0.1), (2, -0.3)]
+def test_an_article_holding_the_query_identifiers_earns_the_bonus() -> None:
+    dense = [(1, 0.9), (3, 0.85), (2, 0.4)]
+    lexical = [(1, 9.0), (3, 8.0), (2, 1.0)]
+    holds = identifier_shares([{3, 4}, {3}])  # chunk 3 holds both identifiers, 4 one
 
-    assert [item for item, _ in normalised_score_fusion(dense, [])] == [1, 2]
-    assert [item for item, _ in normalised_score_fusion([], [(4, 2.0), (5, 1.0)])] == [4, 5]
+    plain = document_fusion(dense, lexical, OWNERS)
+    boosted = document_fusion(dense, lexical, OWNERS, identifiers=holds, identifier_weight=0.5)
+
+    assert articles(plain)[0] == "a"
+    assert articles(boosted)[0] == "c"
+    assert holds == {3: 1.0, 4: 0.5}
+
+
+def test_one_side_alone_or_a_single_candidate_still_ranks() -> None:
+    assert articles(document_fusion([(1, 0.3), (2, 0.2)], [], OWNERS)) == ["a", "b"]
+    assert articles(document_fusion([], [(4, 2.0), (3, 1.0)], OWNERS)) == ["d", "c"]
+    assert document_fusion([(1, -0.2)], [], OWNERS) == [(1, 0.5)]
+
+
+def test_chunks_whose_article_is_unknown_are_dropped() -> None:
+    assert [item for item, _ in document_fusion([(1, 0.5), (99, 0.9)], [], OWNERS)] == [1]
 
 
 def test_a_ratio_or_a_decimal_is_not_read_as_a_year() -> None:
