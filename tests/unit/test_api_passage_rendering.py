@@ -5,14 +5,13 @@ link never followed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from indexer.bootstrap import Services
+from indexer.model import Article
 from search_api.app import create_app
-from tests.builders import write_article
 
 BODY = (
     "## Backoff\n\n"
@@ -22,10 +21,17 @@ BODY = (
 
 
 @pytest.fixture
-def client(fake_services: Services, tmp_path: Path) -> Iterator[TestClient]:
-    source = tmp_path / "articles"
-    write_article(source, "quokka-retries", BODY, url="https://blog.example/posts/quokka-retries/")
-    fake_services.indexing.sync_source(source)
+def client(fake_services: Services) -> Iterator[TestClient]:
+    # Sent as a CMS sends it: a folder's Markdown is cleaned to plain words on the way in
+    # (indexer.ingest.clean), an upserted article keeps its inline Markdown for the page.
+    article = Article(
+        id="quokka-retries",
+        title="Quokka retries",
+        text=BODY,
+        source_path="api",
+        url="https://blog.example/posts/quokka-retries/",
+    )
+    fake_services.indexing.index_article(article)
     with TestClient(create_app(fake_services)) as test_client:
         yield test_client
 
