@@ -180,6 +180,12 @@ class Settings(BaseSettings):
     llm_model: str = Field("gpt-4o-mini", description="Chat model name sent to the endpoint")
     llm_timeout_s: float = Field(60.0, gt=0, description="Per-request LLM timeout")
     llm_max_tokens: int = Field(400, ge=16, description="Longest answer the LLM may write")
+    llm_context_tokens: int | None = Field(
+        None,
+        ge=256,
+        description="The model's context window, prompt and answer (default: as the server "
+        "reports it; llama.cpp and vLLM do)",
+    )
     answer_passages: int = Field(6, ge=1, le=20, description="Passages given to the answerer")
     answer_token_budget: int = Field(3000, ge=256, description="Prompt tokens at most")
     abstain_below: float | None = Field(

@@ -88,6 +88,11 @@ class LLMRejected(FootnoteError):
     """The provider refused the request for good: bad credentials, unknown model, bad request."""
 
 
+class LLMContextOverflow(LLMRejected):
+    """The prompt and the reply do not fit the model's context window. Never retried: the
+    same prompt would not fit again; the configuration (budget, max tokens, window) must change."""
+
+
 class LLMBadOutput(FootnoteError):
     """The reply was unusable: empty, not text, or not in the expected format."""
 

@@ -35,6 +35,6 @@ if [ -n "${FOOTNOTE_TORCH_INDEX_URL:-}" ]; then
   torch_args+=(--index-url "$FOOTNOTE_TORCH_INDEX_URL")
 fi
 .venv/bin/python -m pip install --quiet "${torch_args[@]}"
-.venv/bin/python -m pip install --quiet -e '.[dev,bench]'
+.venv/bin/python -m pip install --quiet -e '.[dev,bench,llm-test]'
 echo "$want" > "$stamp"
 echo "setup: done"

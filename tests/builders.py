@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from eval.bench.site import Site
+from indexer.answering.prompt import SYSTEM_PROMPT
 from indexer.bootstrap import Services, VectorBackend, build, build_sync
 from indexer.config import Settings, SyncSource
 from indexer.jobs.handlers import WorkerServices
@@ -217,3 +218,10 @@ def question_line(qid: str, answerable: bool, *slugs: str) -> str:
     relevant = [{"slug": slug, "section": None} for slug in slugs]
     row = {"id": qid, "question": f"question {qid}", "answerable": answerable}
     return json.dumps({**row, "relevant": relevant}) + "\n"
+
+
+def assert_no_prompt_in(text: str) -> None:
+    flat = " ".join(text.casefold().split())
+    prompt = " ".join(SYSTEM_PROMPT.casefold().split())
+    pieces = {prompt[i : i + 50] for i in range(0, len(prompt) - 50, 10)}
+    assert not any(piece in flat for piece in pieces), text

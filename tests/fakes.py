@@ -164,12 +164,20 @@ class RecordingLLM:
     """
 
     def __init__(
-        self, *replies: str | Exception, model: str = "gpt-4o-mini", chunk: int = 4
+        self,
+        *replies: str | Exception,
+        model: str = "gpt-4o-mini",
+        chunk: int = 4,
+        window: int | None = None,
     ) -> None:
         self.model = model
+        self.window = window
         self.replies: list[str | Exception] = list(replies) or ["Answered from the sources [1]."]
         self.chunk = chunk
         self.calls: list[tuple[list[ChatMessage], int]] = []
+
+    def context_window(self) -> int | None:
+        return self.window
 
     @property
     def last_user_message(self) -> str:

@@ -3,11 +3,16 @@
 Library errors stop here: each becomes one of ours (`indexer.errors`), transient or
 permanent, with the cause chained. The client never retries by itself (`max_retries=0`):
 whether to try again is the caller's decision (a Celery task retries `TransientError`).
+
+The context window is the configured one, else what the server lists for the model under
+`/models`: llama.cpp puts each slot's `n_ctx` in `meta`, vLLM gives `max_model_len`; OpenAI
+and Ollama list none, and the window stays unknown.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -15,13 +20,24 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from indexer.errors import FootnoteError, LLMBadOutput, LLMRejected, LLMTimeout, LLMUnavailable
+from indexer.errors import (
+    FootnoteError,
+    LLMBadOutput,
+    LLMContextOverflow,
+    LLMRejected,
+    LLMTimeout,
+    LLMUnavailable,
+)
 from indexer.ports import ChatMessage, Completion
+
+log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # OpenAI's own client retries these statuses: the request may succeed later.
 _TRANSIENT_STATUSES = frozenset({408, 409, 429})
 _CONNECT_TIMEOUT_S = 10.0
+# How servers name a prompt that does not fit: llama.cpp's error type, OpenAI's error code.
+_OVERFLOW_KINDS = frozenset({"exceed_context_size_error", "context_length_exceeded"})
 
 
 class OpenAIChatLLM:
@@ -40,10 +56,13 @@ class OpenAIChatLLM:
         api_key: str | None = None,
         timeout_s: float = 60.0,
         deadline_s: float | None = None,
+        context_tokens: int | None = None,
     ) -> None:
         self.model = model
         self._base_url = base_url or DEFAULT_BASE_URL
         self._deadline_s = deadline_s or timeout_s
+        self._window: int | None = context_tokens
+        self._window_known = context_tokens is not None
         self._client = openai.OpenAI(
             # Local servers (Ollama, llama.cpp) take no key, but the client insists on one.
             api_key=api_key or "unused",
@@ -51,6 +70,27 @@ class OpenAIChatLLM:
             timeout=openai.Timeout(timeout_s, connect=min(timeout_s, _CONNECT_TIMEOUT_S)),
             max_retries=0,
         )
+
+    def context_window(self) -> int | None:
+        """See `indexer.ports.LLM.context_window`."""
+        if not self._window_known:
+            self._window = self._listed_window()
+            self._window_known = True
+        return self._window
+
+    def _listed_window(self) -> int | None:
+        try:
+            listed = list(self._client.models.list())
+        except (openai.APIError, json.JSONDecodeError) as exc:
+            log.warning("could not ask %s for the model's context window: %s", self._base_url, exc)
+            return None
+        windows = {entry.id: _window_of(entry.model_extra or {}) for entry in listed}
+        window = windows.get(self.model)
+        if window is None and len(windows) == 1:
+            # llama.cpp serves one model under its file name, whatever name we send.
+            window = next(iter(windows.values()))
+        log.info("context window of %s at %s: %s tokens", self.model, self._base_url, window)
+        return window
 
     def complete(
         self,
@@ -149,9 +189,24 @@ def _completion(
     return Completion(text, model, prompt_tokens, completion_tokens)
 
 
+def _window_of(extra: dict[str, Any]) -> int | None:
+    meta = extra.get("meta")
+    n_ctx = meta.get("n_ctx") if isinstance(meta, dict) else None
+    for value in (n_ctx, extra.get("max_model_len")):
+        if isinstance(value, int) and value > 0:
+            return value
+    return None
+
+
 def _status_error(exc: openai.APIStatusError, base_url: str) -> FootnoteError:
     status = exc.status_code
     what = f"the language model at {base_url} answered HTTP {status}: {exc.message}"
+    if status == 400 and (exc.type in _OVERFLOW_KINDS or exc.code in _OVERFLOW_KINDS):
+        return LLMContextOverflow(
+            f"the prompt does not fit the model's context window ({what}); lower "
+            "FOOTNOTE_ANSWER_TOKEN_BUDGET or FOOTNOTE_LLM_MAX_TOKENS, correct "
+            "FOOTNOTE_LLM_CONTEXT_TOKENS, or give the server a larger context"
+        )
     if status in _TRANSIENT_STATUSES or status >= 500:
         return LLMUnavailable(what)
     if status in (401, 403):

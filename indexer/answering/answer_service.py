@@ -2,10 +2,10 @@
 
 The rule, top to bottom: retrieve passages (hybrid search) and weigh the evidence that the best
 of them answer (`evidence`, `answerability`); below the threshold, abstain and point to the
-closest articles. Otherwise ask
-the language model, within a prompt token budget, and keep only citations of passages it was
-given; if it says the passages do not answer, or echoes its instructions, abstain. With no
-language model configured, quote the passages' best sentences instead.
+closest articles. Otherwise ask the language model, within a prompt token budget that also fits
+the model's context window, and keep only citations of passages it was given; if it says the
+passages do not answer, or echoes its instructions, abstain. With no language model
+configured, quote the passages' best sentences instead.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from indexer.answering.evidence import (
     weigh_evidence,
 )
 from indexer.answering.extractive import extractive_answer
-from indexer.answering.prompt import build_prompt, count_tokens, encoding_for
+from indexer.answering.prompt import build_prompt, count_tokens, encoding_for, prompt_budget
 from indexer.answering.reply import CheckedReply, ReplyChecker
-from indexer.errors import InvalidQuery
+from indexer.errors import InvalidQuery, LLMContextOverflow
 from indexer.model import Answer, Citation, Hit
 from indexer.ports import LLM, Completion, Embedder
 from indexer.search.search_service import SearchFilters, SearchService
@@ -95,6 +95,7 @@ class AnswerService:
         filters: SearchFilters | None = None,
         k: int | None = None,
         on_token: Callable[[str], None] | None = None,
+        interrupt: Callable[[], None] | None = None,
     ) -> Answer:
         """Answer `question` from the indexed articles, `k` passages at most (default: the
         configured `answer_passages`), restricted by `filters` like a search.
@@ -113,13 +114,17 @@ class AnswerService:
         returned Answer is authoritative (if its kind is not "llm", replace what was streamed
         with its text). Extractive and abstained answers are not streamed.
 
+        `interrupt` is called before the model is asked and at every piece of its reply, held
+        back or not; whatever it raises abandons the answer and closes the model call.
+
         Raises InvalidQuery on bad input, IndexNotReady before the first snapshot,
-        LLMUnavailable/LLMTimeout (transient: retry later), LLMRejected or LLMBadOutput.
+        LLMUnavailable/LLMTimeout (transient: retry later), LLMContextOverflow when the
+        model's context window cannot hold the prompt, LLMRejected or LLMBadOutput.
         """
         started = time.perf_counter()
         found = self.retrieve(question, filters, k)
         retrieved = time.perf_counter()
-        answer = self.respond(question, found, on_token)
+        answer = self.respond(question, found, on_token, interrupt)
         finished = time.perf_counter()
         timings = {
             "retrieval": round((retrieved - started) * 1000, 1),
@@ -155,6 +160,7 @@ class AnswerService:
         question: str,
         found: Retrieved,
         on_token: Callable[[str], None] | None = None,
+        interrupt: Callable[[], None] | None = None,
     ) -> Answer:
         """`answer`, from what `retrieve` found: abstain unless `found.answerable`. Evaluation
         calls it with the decision of a model fitted without the question (cross-validation)."""
@@ -162,7 +168,7 @@ class AnswerService:
             return self._abstain(question, found)
         if self._llm is None:
             return self._extract(question, found)
-        return self._generate(self._llm, question, found, on_token)
+        return self._generate(self._llm, question, found, on_token, interrupt)
 
     def _generate(
         self,
@@ -170,20 +176,34 @@ class AnswerService:
         question: str,
         found: Retrieved,
         on_token: Callable[[str], None] | None,
+        interrupt: Callable[[], None] | None,
     ) -> Answer:
         encoding = encoding_for(llm.model)
-        prompt = build_prompt(question, found.passages, self._config.token_budget, encoding)
+        window = llm.context_window()
+        budget = prompt_budget(self._config.token_budget, window, self._config.max_tokens)
+        prompt = build_prompt(question, found.passages, budget, encoding)
+        if prompt.tokens > budget and window is not None:
+            raise LLMContextOverflow(
+                f"the model's context window of {window} tokens, less {self._config.max_tokens}"
+                f" for the answer, leaves {budget} for the prompt, and the instructions and the"
+                f" question alone take about {prompt.tokens}; give the model a larger context"
+                " or lower FOOTNOTE_LLM_MAX_TOKENS"
+            )
         if not prompt.passages:
             log.warning(
-                "no passage fits the answer token budget of %d; answering extractively",
-                self._config.token_budget,
+                "no passage fits the answer token budget of %d; answering extractively", budget
             )
             return self._extract(question, found)
         checker = ReplyChecker(len(prompt.passages), on_token)
+        if interrupt is not None:
+            interrupt()
+        streaming = on_token is not None or interrupt is not None
         completion = llm.complete(
-            prompt.messages, self._config.max_tokens, checker.feed if on_token else None
+            prompt.messages,
+            self._config.max_tokens,
+            _streamed(checker, interrupt) if streaming else None,
         )
-        if on_token is None:
+        if not streaming:
             checker.feed(completion.text)
         reply = checker.finish()
         usage = _usage(completion, prompt.tokens, count_tokens(encoding, completion.text))
@@ -238,6 +258,15 @@ class AnswerService:
             confidence=found.confidence,
             usage={"prompt_tokens": 0, "completion_tokens": 0},
         )
+
+
+def _streamed(checker: ReplyChecker, interrupt: Callable[[], None] | None) -> Callable[[str], None]:
+    def feed(delta: str) -> None:
+        if interrupt is not None:
+            interrupt()
+        checker.feed(delta)
+
+    return feed
 
 
 def _closest_articles(hits: Sequence[Hit], count: int) -> tuple[Hit, ...]:

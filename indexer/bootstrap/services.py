@@ -128,7 +128,7 @@ def build(
         dense_weight=settings.dense_weight,
     )
     if llm is None and settings.llm_enabled:
-        llm = _openai_llm(settings)
+        llm = chat_llm(settings)
     answers = AnswerService(search, embedder, llm, _answer_config(settings))
     return Services(
         settings,
@@ -154,7 +154,8 @@ def _answer_config(settings: Settings) -> AnswerConfig:
     )
 
 
-def _openai_llm(settings: Settings) -> LLM:
+def chat_llm(settings: Settings) -> LLM:
+    """The configured OpenAI-compatible chat model (evaluations wrap it to time it)."""
     from indexer.adapters.openai_llm import OpenAIChatLLM
 
     key = settings.llm_api_key
@@ -163,6 +164,7 @@ def _openai_llm(settings: Settings) -> LLM:
         base_url=settings.llm_base_url,
         api_key=key.get_secret_value() if key else None,
         timeout_s=settings.llm_timeout_s,
+        context_tokens=settings.llm_context_tokens,
     )
 
 

@@ -60,13 +60,20 @@ def ask(services: WorkerServices, job: Job, payload: AskPayload) -> dict[str, An
         _record_question(services, job, payload, cached)
         return {**cached, "cached": True}
 
-    def on_token(text: str) -> None:
+    def interrupt() -> None:
+        # At every piece the model writes, so a cancel closes the model call within a token.
         if services.jobs.is_cancelled(job.id):
             raise JobCancelled(f"job {job.id} was cancelled")
+
+    def on_token(text: str) -> None:
         services.jobs.token(job.id, text)
 
     answer = services.answers.answer(
-        payload.question, filters=_filters(payload.filters), k=payload.k, on_token=on_token
+        payload.question,
+        filters=_filters(payload.filters),
+        k=payload.k,
+        on_token=on_token,
+        interrupt=interrupt,
     )
     result = answer_to_dict(answer)
     services.cache.put(key, result)

@@ -31,6 +31,11 @@ class LLM(Protocol):
     model: str
     """The model name requests are sent with; also picks the prompt token counter."""
 
+    def context_window(self) -> int | None:
+        """How many tokens one request may hold, prompt and reply together: as configured,
+        else as the server reports it (llama.cpp, vLLM), else None (unknown). Asked once,
+        then remembered; never raises."""
+
     def complete(
         self,
         messages: Sequence[ChatMessage],

@@ -18,7 +18,7 @@ import pytest
 from indexer.answering.prompt import SYSTEM_PROMPT
 from indexer.bootstrap import Services
 from indexer.model import Answer
-from tests.builders import answering, write_answer_articles
+from tests.builders import answering, assert_no_prompt_in, write_answer_articles
 from tests.llm_server import LLMServer, running_llm_server
 
 pytestmark = pytest.mark.integration
@@ -50,13 +50,6 @@ def leak(start: int, length: int = 160) -> str:
     """A stretch of the system prompt as a model would paraphrase its layout: upper-cased,
     its line breaks and spaces re-flowed."""
     return " \n ".join(SYSTEM_PROMPT[start : start + length].upper().split())
-
-
-def assert_no_prompt_in(text: str) -> None:
-    flat = " ".join(text.casefold().split())
-    prompt = " ".join(SYSTEM_PROMPT.casefold().split())
-    pieces = {prompt[i : i + 50] for i in range(0, len(prompt) - 50, 10)}
-    assert not any(piece in flat for piece in pieces), text
 
 
 def assert_citations_resolve(answer: Answer, supplied: int) -> None:

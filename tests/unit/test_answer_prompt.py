@@ -118,3 +118,16 @@ def test_an_ordinary_reply_streams_in_full_once_finished() -> None:
     assert reply.tripped is None
     assert "".join(streamed) == reply.text
     assert reply.order == (2, 1) and reply.removed == ("[5]",) * 3
+
+
+def test_the_instructions_ask_for_cited_sentences_first_and_the_sentinel_only_last() -> None:
+    """A small model told early and at length about the way out takes it: the sentinel is the
+    last rule of the system prompt and the last words of the user message, said once each."""
+    prompt = build_prompt("why retry?", [hit(1, 20), hit(2, 20)], 3000, encoding_for("gpt-4"))
+    system, user = (m.content for m in prompt.messages)
+    assert system.count(SENTINEL) == 1 and user.count(SENTINEL) == 1
+    assert system.splitlines()[-1].startswith("- Only if no passage helps")
+    assert "any passage, not only the first" in system and "[2]" in system
+    last_paragraph = user.rsplit("\n\n", 1)[-1]
+    assert "one to three sentences" in last_paragraph and last_paragraph.endswith("helps.")
+    assert user.index("</question>") > user.rindex("</passage>")

@@ -1,0 +1,112 @@
+"""The answer path on a real model's output, through the reader's way in: `POST /ask`, a worker
+answering with llama.cpp, `GET /jobs/{id}/events`. Each test asks its own question: a repeated
+one would come from the answer cache without reaching the model."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.llm.conftest import MAX_TOKENS, Stack
+
+pytestmark = pytest.mark.integration
+
+
+def resolve(result: dict[str, Any]) -> None:
+    """Every [n] left in the answer names a citation of a passage the model was given."""
+    supplied = {source["chunk_id"] for source in result["sources"]}
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", result["answer"])]
+    assert all(1 <= n <= len(result["citations"]) for n in numbers), result["answer"]
+    assert all(c["chunk_id"] in supplied for c in result["citations"]), result
+
+
+def test_tokens_reach_an_sse_client_while_the_model_writes_them(stack: Stack) -> None:
+    job_id = stack.ask("How does Flower show what Celery workers are doing?")
+    tokens: list[tuple[float, str]] = []
+    result: dict[str, Any] = {}
+    for arrived, kind, data in stack.events(job_id):
+        if kind == "token":
+            tokens.append((arrived, data["text"]))
+        elif kind == "result":
+            result = data
+            finished = arrived
+    assert result.get("state") == "succeeded", (result, stack.logs())
+    answer = result["result"]
+    assert answer["model"], answer  # the model was asked and answered
+    if answer["kind"] == "llm":
+        assert "".join(text for _, text in tokens) == answer["answer"]
+    # Written at a few tokens a second, the reply reaches the client in many separate moments
+    # spread over its writing, the first well before the job is done. (Gemma 270M is a base
+    # model: it writes no [n], so what the reader is finally given is the quoted answer.)
+    moments = sorted({round(arrived, 1) for arrived, _ in tokens})
+    assert len(moments) >= 4, tokens
+    assert tokens[-1][0] - tokens[0][0] > 0.5, tokens
+    assert finished - tokens[0][0] > 0.5, tokens
+    assert answer["usage"]["completion_tokens"] <= MAX_TOKENS
+    resolve(answer)
+
+
+def test_cancelling_a_job_stops_the_model_mid_reply(stack: Stack) -> None:
+    """The worker checks for a cancel at every piece of the reply, so the cancel takes effect
+    once the model writes (a cancel while it reads the prompt, at its first token)."""
+    job_id = stack.ask("What should a team log about every Celery task it runs?")
+    deadline = time.monotonic() + 120
+    while stack.tokens_decoded() == 0:
+        assert time.monotonic() < deadline, stack.logs()
+        assert stack.get(f"/jobs/{job_id}").json()["state"] in ("queued", "running")
+        time.sleep(0.05)
+    predicted_before = stack.llama.metric("tokens_predicted_total")
+    assert httpx.delete(f"{stack.url}/jobs/{job_id}").json()["state"] == "cancelled"
+    stopped_at = time.monotonic()
+    while stack.slot_busy():
+        assert time.monotonic() - stopped_at < 10, "the model kept generating after the cancel"
+        time.sleep(0.05)
+    # The client's stream closes on the cancellation, and the model wrote less than its limit.
+    last = list(stack.events(job_id))[-1]
+    assert last[1] == "result" and last[2]["state"] == "cancelled", last
+    written = stack.llama.metric("tokens_predicted_total") - predicted_before
+    assert 0 < written < MAX_TOKENS, written
+
+
+def test_the_prompt_fits_the_context_window_the_server_reports(stack: Stack) -> None:
+    """Six passages (the default) and their instructions take more than the server's 512
+    tokens less the answer's: the worker asks the server for its window and leaves whole
+    passages out, where a prompt built to the 3000-token budget would be refused."""
+    job = stack.wait_for(stack.ask("Why should every cache TTL get some random jitter?", k=6))
+    assert job["state"] == "succeeded", (job, stack.logs())
+    answer = job["result"]
+    assert answer["model"], answer  # it reached the model, which took the prompt
+    window = stack.llama.n_ctx
+    assert 0 < answer["usage"]["prompt_tokens"] <= window - MAX_TOKENS, answer["usage"]
+    worker_log = (stack.root / "worker.log").read_text()
+    assert f"context window of gemma-3-270m at {stack.llama.base_url}: {window} tokens" in (
+        worker_log
+    )
+    resolve(answer)
+
+
+def test_a_job_past_its_llm_time_limit_fails_with_the_reason_in_time(stack: Stack) -> None:
+    stack.start_worker(llm_timeout_s="2")
+    try:
+        predicted_before = stack.llama.metric("tokens_predicted_total")
+        started = time.monotonic()
+        job = stack.wait_for(stack.ask("How are Celery task retries spaced out?"), seconds=120)
+        assert job["state"] == "failed", job
+        assert "language model" in str(job["error"]), job["error"]
+        assert re.search(r"did not answer|still writing", str(job["error"])), job["error"]
+        # Waiting for the new worker to start counts too; the model call itself ends within
+        # the timeout plus the deadline.
+        assert time.monotonic() - started < 90
+        # llama.cpp learns the reader left when it next writes: it then stops, well short
+        # of the reply's limit.
+        deadline = time.monotonic() + 120
+        while stack.slot_busy():
+            assert time.monotonic() < deadline, "the abandoned reply was still being written"
+            time.sleep(0.1)
+        assert stack.llama.metric("tokens_predicted_total") - predicted_before < MAX_TOKENS
+    finally:
+        stack.start_worker()
