@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.e2e.axe import blocking_violations, require_axe
 from tests.e2e.browser import ARTIFACTS, LIVE_WAIT_MS, QUESTION, reading
 from tests.e2e.widget_site import HOSTILE_TITLE, Sites, widget_sites
 
@@ -216,3 +217,21 @@ def test_keystroke_to_rendered_results_is_measured(chromium: Browser, sites: Sit
     (SHOTS / "latency.json").write_text(json.dumps({"p50_ms": p50, "samples": len(took)}))
     # Loose for a shared CI box; the measured figure is in latency.json.
     assert len(took) >= len(queries) and p50 < 500
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_on_the_page_or_the_open_widget(
+    chromium: Browser, sites: Sites, scheme: str
+) -> None:
+    require_axe()
+    with reading(chromium, color_scheme=scheme, bypass_csp=True) as page:
+        page.goto(f"{sites.api.url}/?q=celery+retries")
+        assert blocking_violations(page) == []
+
+        open_blog(page, sites.blog)
+        page.keyboard.press("Control+k")
+        search(page, "celery retries")
+        expect(page.locator("footnote-search #results > li").first).to_be_visible(
+            timeout=LIVE_WAIT_MS
+        )
+        assert blocking_violations(page) == []

@@ -3,6 +3,7 @@ briefly, while the data endpoints stay behind the CORS allow-list."""
 
 from __future__ import annotations
 
+import gzip
 import re
 
 from indexer.bootstrap import Services
@@ -48,3 +49,12 @@ def test_search_answers_a_stranger_origin_without_cors_headers(
     refused = client.get("/search", params={"q": "x"}, headers={"Origin": STRANGER})
     assert allowed.headers["access-control-allow-origin"] == HOST
     assert "access-control-allow-origin" not in refused.headers
+
+
+def test_what_a_host_page_loads_is_at_most_30_kb_gzipped(
+    make_client: Client, fake_services: Services
+) -> None:
+    client = make_client()
+    paths = ["/embed.js", "/embed/ask.js", "/embed/dom.js", "/embed/style.js"]
+    sizes = [len(gzip.compress(client.get(path).content)) for path in paths]
+    assert sum(sizes) <= 30 * 1024

@@ -24,7 +24,7 @@ const SKELETON = `
     <input type="search" autocomplete="off" spellcheck="false" aria-label="Search the articles"
       aria-controls="results" aria-describedby="hint">
     <button class="ask" type="button">Ask</button>
-    <button class="close" type="button" aria-label="Close search">Esc</button>
+    <button class="close" type="button">Close</button>
   </div>
   <div class="body">
     <p class="status" role="status"></p>
