@@ -116,7 +116,9 @@ def test_the_widget_works_with_the_keyboard_alone(chromium: Browser, sites: Site
         expect(page.locator("footnote-search #results > li").first).to_be_visible(
             timeout=LIVE_WAIT_MS
         )
-        expect(page.locator("footnote-search .live")).to_have_text(re.compile(r"\d+ results? for"))
+        # The whole query's results, not a prefix's that are about to be replaced.
+        live = page.locator("footnote-search .live")
+        expect(live).to_have_text(re.compile(r"\d+ results? for docker compose$"))
         page.keyboard.press("ArrowDown")
         assert page.evaluate(f"{FOCUSED}.matches('#results a.title')")
         page.keyboard.press("ArrowDown")
