@@ -21,6 +21,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 stamp=.venv/.footnote-installed
+# axe-core for the browser accessibility tests (tests/e2e/axe.py); they skip without npm.
+if command -v npm >/dev/null 2>&1 && [ ! -f tests/e2e/node_modules/axe-core/axe.min.js ]; then
+  npm ci --prefix tests/e2e --no-audit --no-fund --silent
+fi
+
 want=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   exit 0

@@ -28,7 +28,7 @@ from search_api.request_limits import (
     limit_filters,
     payload_too_large,
 )
-from search_api.routes import admin, admin_api, dashboard, events, health, page, search
+from search_api.routes import admin, admin_api, dashboard, embed, events, health, page, search
 from search_api.routes import jobs as jobs_routes
 from search_api.schemas import ErrorOut
 from search_api.security import SecurityHeadersMiddleware, cors_options
@@ -91,6 +91,7 @@ def create_app(
 
     filtered = [Depends(limit_filters)]
     app.include_router(page.router)
+    app.include_router(embed.router)
     app.include_router(search.router, dependencies=filtered, responses=LIMITED)
     app.include_router(jobs_routes.router, dependencies=filtered, responses=LIMITED)
     app.include_router(events.router)
