@@ -3,8 +3,9 @@
 `python -m eval.sites [--out FILE]` indexes `../shared/datasets/publications/<site>`, and our
 own Zola, feed and HTML fixtures, into a temporary data directory per site (hybrid search, the
 configured model), then asks the questions in `tests/fixtures/sites/questions/<site>.jsonl`,
-whose answering post was picked by reading the posts, and prints one JSON object and a Markdown table per site: files, indexed,
-skipped and failed by reason, chunks, share with URL and date, index wall time, top-1/top-3.
+whose answering post was picked by reading the posts, and prints one JSON object and a
+Markdown table per site: files, indexed, skipped and failed by reason, chunks, share with URL
+and date, index wall time, top-1/top-3.
 """
 
 from __future__ import annotations
