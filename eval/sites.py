@@ -1,10 +1,11 @@
 """Real publications: index each shared site with the real model and ask its reader questions.
 
-`python -m eval.sites [--out FILE]` indexes `../shared/datasets/publications/<site>` into a
-temporary data directory per site (hybrid search, the configured model), then asks the
-questions in `tests/fixtures/sites/questions/<site>.jsonl`, whose answering post was picked by
-reading the posts, and prints one JSON object and a Markdown table per site: files, indexed,
-skipped and failed by reason, chunks, share with URL and date, index wall time, top-1/top-3.
+`python -m eval.sites [--out FILE]` indexes `../shared/datasets/publications/<site>`, and our
+own Zola, feed and HTML fixtures, into a temporary data directory per site (hybrid search, the
+configured model), then asks the questions in `tests/fixtures/sites/questions/<site>.jsonl`,
+whose answering post was picked by reading the posts, and prints one JSON object and a
+Markdown table per site: files, indexed, skipped and failed by reason, chunks, share with URL
+and date, index wall time, top-1/top-3.
 """
 
 from __future__ import annotations
@@ -37,6 +38,20 @@ SITES: dict[str, SourceOptions] = {
     "k8s-contributor-site": SourceOptions(),
     "jekyll-site": SourceOptions(),
 }
+FIXTURES_DIR = ROOT / "tests" / "fixtures"
+# Our own fixtures, asked the same way: a Zola site, a feed and a folder of saved pages.
+FIXTURES: dict[str, tuple[Path, SourceOptions]] = {
+    "zola-fixture": (FIXTURES_DIR / "sites" / "zola", SourceOptions()),
+    "feed-fixture": (FIXTURES_DIR / "feeds" / "sourdough-notebook.rss", SourceOptions()),
+    "pages-fixture": (FIXTURES_DIR / "pages", SourceOptions()),
+}
+
+
+def source_of(name: str) -> tuple[Path, SourceOptions]:
+    """Where a site (shared or fixture) is, and how it is read."""
+    if name in FIXTURES:
+        return FIXTURES[name]
+    return PUBLICATIONS / name, SITES[name]
 
 
 @dataclass
@@ -74,11 +89,12 @@ class SiteRun:
 
 
 def run_site(name: str, data_dir: Path, settings: Settings | None = None) -> SiteRun:
-    """Index one shared site into `data_dir` and rank its questions (hybrid search)."""
+    """Index one site (shared or fixture) into `data_dir` and rank its questions (hybrid)."""
     base = settings or Settings(_env_file=None)
     services = build(base.model_copy(update={"data_dir": data_dir}))
+    root, options = source_of(name)
     started = time.perf_counter()
-    report = services.indexing.sync_source(PUBLICATIONS / name, options=SITES[name])
+    report = services.indexing.sync_source(root, options=options)
     seconds = time.perf_counter() - started
     stored = services.store.stored_articles()
     articles = [services.store.article(article_id) for article_id in stored]
@@ -120,12 +136,14 @@ def markdown_table(run: SiteRun) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, help="also write the JSON here")
-    parser.add_argument("--site", action="append", choices=sorted(SITES), help="only these")
+    names = [*SITES, *FIXTURES]
+    parser.add_argument("--site", action="append", choices=sorted(names), help="only these")
     args = parser.parse_args(argv)
-    if not PUBLICATIONS.is_dir():
+    chosen = args.site or names
+    if not PUBLICATIONS.is_dir() and set(chosen) & set(SITES):
         parser.error(f"{PUBLICATIONS} is missing: the shared publications are not here")
     results = []
-    for name in args.site or list(SITES):
+    for name in chosen:
         with tempfile.TemporaryDirectory() as tmp:
             run = run_site(name, Path(tmp))
         results.append(run.as_dict())

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from indexer.errors import InvalidArticle
 from indexer.model import Article, Chunk
 from indexer.ports import Tokenizer, TokenSpans
+from indexer.text.chunk_prefix import chunk_prefix
 from indexer.text.markdown_blocks import Block, Section, parse_sections
 from indexer.text.unicode import unicode_problem
 
@@ -56,8 +57,8 @@ def chunk_article(article: Article, tokenizer: Tokenizer, config: ChunkingConfig
     limit = min(config.chunk_tokens, tokenizer.max_tokens)
     text = _TextTokens(article.text, tokenizer)
     chunks: list[Chunk] = []
-    for section in parse_sections(article.text):
-        prefix = _prefix(article.title, section.heading_path, tokenizer, limit)
+    for number, section in enumerate(parse_sections(article.text)):
+        prefix = chunk_prefix(article, section.heading_path, tokenizer, limit, first=number == 0)
         head = _Prefix(prefix, tokenizer.encode(prefix))
         budget = limit - len(head.ids)
         units = _units(section.blocks, text, budget)
@@ -126,15 +127,6 @@ class _TextTokens:
         if spans.ends[before] > offset:
             return False
         return token == len(spans.ids) or spans.words[before] != spans.words[token]
-
-
-def _prefix(title: str, path: tuple[str, ...], tokenizer: Tokenizer, limit: int) -> str:
-    line = " > ".join((title, *path))
-    # An absurdly long title or heading must not starve the passage itself.
-    words = line.split()
-    while words and tokenizer.count(" ".join(words)) > limit // 2:
-        words = words[: len(words) * 3 // 4]
-    return " ".join(words) + "\n"
 
 
 def _units(blocks: Sequence[Block], measure: _TextTokens, budget: int) -> list[_Unit]:
