@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from indexer.adapters.sqlite_analytics import SqliteSearchLog
 from tests.builders import sections, write_article
 from tests.e2e.browser import ARTIFACTS, LIVE_WAIT_MS, reading
 from tests.e2e.live_server import LiveServer, serving
@@ -117,3 +118,22 @@ def test_a_wrong_token_shows_an_error_and_no_data(
         assert page.locator("#index dd").count() == 0
         assert page.locator("#gaps li").count() == 0
         assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_the_reader_page_counts_the_search_settled_on_not_each_keystroke(
+    chromium: Browser, editor_server: LiveServer
+) -> None:
+    from playwright.sync_api import expect
+
+    log = SqliteSearchLog(editor_server.data_dir / "analytics.sqlite")
+    before = len(log.queries(0))
+    with reading(chromium) as page:
+        page.goto(editor_server.url)
+        # Slower than the debounce, so each few letters is a search of its own.
+        page.locator("#q").press_sequentially("redis caching", delay=300)
+        expect(page.locator("#results li.result").first).to_be_visible(timeout=LIVE_WAIT_MS)
+        deadline = time.monotonic() + 15
+        while len(log.queries(0)) == before and time.monotonic() < deadline:
+            time.sleep(0.3)
+        time.sleep(2)  # nothing else may arrive
+    assert [q.text for q in log.queries(0)[before:]] == ["redis caching"]
