@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from footnote.arguments import Commands, Parents
-from footnote.commands import bench, check, index, reindex, search, serve, sync, worker
+from footnote.commands import bench, check, index, reindex, report, search, serve, sync, worker
 from footnote.commands import eval as evaluation
 
 COMMANDS: tuple[Callable[[Commands, Parents], None], ...] = (
@@ -21,6 +21,7 @@ COMMANDS: tuple[Callable[[Commands, Parents], None], ...] = (
     reindex.add_parser,
     sync.add_parser,
     check.add_parser,
+    report.add_parser,
     evaluation.add_parser,
     bench.add_parser,
 )

@@ -8,7 +8,7 @@ worker's runner; `sync` the sync service with its fetcher and state; `analytics`
 search log and its recorder; `log_setup` the process's logs.
 """
 
-from indexer.bootstrap.analytics import build_recorder, search_log
+from indexer.bootstrap.analytics import build_recorder, build_reports, search_log
 from indexer.bootstrap.embedders import load_model, resolve_model_dir
 from indexer.bootstrap.jobs import answer_cache, build_jobs, build_runner, job_store
 from indexer.bootstrap.services import (
@@ -30,6 +30,7 @@ __all__ = [
     "answer_cache",
     "build",
     "build_recorder",
+    "build_reports",
     "build_jobs",
     "build_runner",
     "build_sync",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from indexer.analytics.recorder import DirectRecorder, NoRecorder, QueuedRecorder, Recorder
+from indexer.analytics.reports import Reports
 from indexer.config import Settings
+from indexer.ports import Embedder
 from indexer.ports.analytics import SearchLog
 
 
@@ -22,3 +24,13 @@ def build_recorder(settings: Settings, *, background: bool = True) -> Recorder:
     if background:
         return QueuedRecorder(store, settings.analytics_retention_days)
     return DirectRecorder(store)
+
+
+def build_reports(settings: Settings, embedder: Embedder | None = None) -> Reports:
+    """The editors' reports over the search log. The API passes its query embedder; a command
+    passes none, and the model is loaded only if a report groups by meaning (gaps do)."""
+    if embedder is None:
+        from indexer.bootstrap.embedders import separate_embedders
+
+        _, embedder = separate_embedders(settings)  # the query runtime, loaded on first use
+    return Reports(search_log(settings), embedder)

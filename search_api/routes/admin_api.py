@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from indexer.analytics.reports import Reports
-from indexer.bootstrap import search_log, sync_status
+from indexer.bootstrap import build_reports, sync_status
 from indexer.errors import FootnoteError
 from indexer.jobs.records import Job
 from search_api.deps import JobsDep, ServicesDep
@@ -73,7 +73,7 @@ def retry(job_id: JobId, request: Request, response: Response, jobs: JobsDep) ->
 def reports_of(request: Request, services: ServicesDep) -> Reports:
     reports: Reports | None = getattr(request.app.state, "reports", None)
     if reports is None:
-        reports = Reports(search_log(services.settings), services.query_embedder)
+        reports = build_reports(services.settings, services.query_embedder)
         request.app.state.reports = reports
     return reports
 

@@ -66,6 +66,14 @@ async def search(
     author: Annotated[str | None, Query(max_length=MAX_AUTHOR_CHARS)] = None,
     since: Annotated[IsoDate | None, Query(description="Published on or after")] = None,
     until: Annotated[IsoDate | None, Query(description="Published on or before")] = None,
+    record: Annotated[
+        bool,
+        Query(
+            description="Count this search in the editors' reports (when analytics is on). "
+            "Search-as-you-type clients send false for each keystroke's request and repeat "
+            "the search the reader settles on without it, so partial words are never counted"
+        ),
+    ] = True,
 ) -> Response:
     filters = SearchFilters(
         tags=tuple(t.strip().lower() for t in tag or [] if t.strip()),
@@ -77,7 +85,7 @@ async def search(
     def run() -> Response:
         result = services.search.search(q, k=k, mode=mode, page=page, filters=filters)
         # Further pages of one search are not new searches: only the first is recorded.
-        query_id = record_search(request, result, filters) if page == 1 else None
+        query_id = record_search(request, result, filters) if record and page == 1 else None
         # Built from our own types, so FastAPI's second validation pass would only re-check
         # it: the response goes out as encoded here.
         return PreEncoded(search_response(result, query_id))

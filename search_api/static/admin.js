@@ -37,8 +37,10 @@
     showError(message || "");
   }
 
-  function when(seconds) {
-    return seconds ? new Date(seconds * 1000).toLocaleString() : "";
+  // Jobs give Unix seconds, sync runs ISO 8601 text: both shown in the editor's local time.
+  function when(moment) {
+    if (!moment) return "";
+    return new Date(typeof moment === "number" ? moment * 1000 : moment).toLocaleString();
   }
 
   function renderIndex(index) {
@@ -55,7 +57,7 @@
     body.replaceChildren(...sources.map((s) => {
       const row = el("tr");
       const last = s.last_run;
-      row.append(el("td", s.source), el("td", s.kind), el("td", last ? last.finished_at : "never"),
+      row.append(el("td", s.source), el("td", s.kind), el("td", last ? when(last.finished_at || last.started_at) : "never"),
         el("td", last ? `${last.outcome}${last.error ? `: ${last.error}` : ""}` : ""));
       return row;
     }));
@@ -125,6 +127,7 @@
       bars($("gaps"), gaps.gaps, (g) => g.topic, (g) => g.count, (g) => g.examples.join(" · "));
       bars($("top"), queries.top, (q) => q.text, (q) => q.count);
       $("never").replaceChildren(...queries.never_opened.map((q) => el("li", `${q.text} (${q.count})`)));
+      if (!queries.never_opened.length) $("never").append(el("li", "Nothing recorded yet"));
       bars($("views"), queries.views, (v) => v.article_id, (v) => v.views);
     } catch (error) {
       signOut(`Could not sign in: ${error.message}`);

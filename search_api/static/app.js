@@ -5,6 +5,9 @@
 
 (() => {
   const DEBOUNCE_MS = 250;
+  // As-you-type results are not counted in the editors' reports: the search is counted once
+  // the reader settles on it (Enter, a result opened, or this long without typing).
+  const SETTLE_MS = 1500;
   const MIN_CHARS = 2;
   const PAGE_SIZE = 10;
   const DEFAULT_MODE = "hybrid";
@@ -42,6 +45,9 @@
   let timer = 0;
   let foldedCount = 0;
   let inFlight = null;
+  let settleTimer = 0;
+  // The as-you-type search on screen that is not counted yet, as its request parameters.
+  let uncounted = null;
   // What the page shows now, so keys that do not change the query cost no request.
   let shown = { q: box.value.trim(), mode: modeSelect.value };
 
@@ -49,6 +55,8 @@
 
   function run(force) {
     clearTimeout(timer);
+    clearTimeout(settleTimer);
+    uncounted = null;
     const q = box.value.trim();
     const mode = modeSelect.value;
     if (!force && q === shown.q && mode === shown.mode) return;
@@ -59,15 +67,42 @@
       clear();
       return;
     }
-    fetchResults(q, mode);
+    fetchResults(q, mode, force);
   }
 
-  async function fetchResults(q, mode) {
+  function searchParams(q, mode) {
+    return new URLSearchParams({ q, mode, k: String(PAGE_SIZE) });
+  }
+
+  // Repeats the shown search so that it is counted (the query's vector is cached by then);
+  // the results on screen stay, and opens are reported under the counted search's id.
+  async function countShown(options = {}) {
+    clearTimeout(settleTimer);
+    const params = uncounted;
+    uncounted = null;
+    if (!params) return shownQueryId;
+    try {
+      const response = await fetch(`${endpoint}?${params}`, {
+        headers: { Accept: "application/json" }, ...options,
+      });
+      const body = await response.json().catch(() => null);
+      const stillShown = shown.q === params.get("q") && shown.mode === params.get("mode");
+      if (response.ok && body && typeof body.query_id === "string" && stillShown) {
+        shownQueryId = body.query_id;
+      }
+    } catch (error) {
+      // Not counted: the reader's results are already on screen, nothing to tell them.
+    }
+    return shownQueryId;
+  }
+
+  async function fetchResults(q, mode, counted) {
     if (inFlight) inFlight.abort();
     const controller = new AbortController();
     inFlight = controller;
     setBusy(true);
-    const params = new URLSearchParams({ q, mode, k: String(PAGE_SIZE) });
+    const params = searchParams(q, mode);
+    if (!counted) params.set("record", "false");
     try {
       const response = await fetch(`${endpoint}?${params}`, {
         signal: controller.signal,
@@ -77,6 +112,10 @@
       if (controller !== inFlight) return;
       if (response.ok && body && Array.isArray(body.results)) {
         render(body, q);
+        if (!counted) {
+          uncounted = searchParams(q, mode);
+          settleTimer = setTimeout(countShown, SETTLE_MS);
+        }
       } else {
         showError(errorDetail(body, response.status));
       }
@@ -126,9 +165,16 @@
   list.addEventListener("click", (event) => {
     const opened = event.target.closest && event.target.closest("a.result-title");
     const item = opened && opened.closest("li.result");
-    if (!item || !shownQueryId || !item.dataset.articleId || !navigator.sendBeacon) return;
-    const report = { query_id: shownQueryId, article_id: item.dataset.articleId };
-    navigator.sendBeacon("/events/open", new Blob([JSON.stringify(report)], { type: "application/json" }));
+    if (!item || !item.dataset.articleId || !navigator.sendBeacon) return;
+    const articleId = item.dataset.articleId;
+    const report = (queryId) => {
+      if (!queryId) return;
+      const body = JSON.stringify({ query_id: queryId, article_id: articleId });
+      navigator.sendBeacon("/events/open", new Blob([body], { type: "application/json" }));
+    };
+    // Opening a result settles the search: count it first (keepalive outlives the page).
+    if (uncounted) countShown({ keepalive: true }).then(report);
+    else report(shownQueryId);
   });
 
   function render(body, q) {
@@ -299,6 +345,7 @@
 
   box.addEventListener("input", () => {
     clearTimeout(timer);
+    clearTimeout(settleTimer);
     if (longEnough(box.value.trim())) timer = setTimeout(() => run(false), DEBOUNCE_MS);
     else run(false);
   });

@@ -94,3 +94,14 @@ def test_the_dashboard_page_carries_no_data_and_no_inline_script(client: TestCli
     assert page.status_code == 200
     assert '<script src="/static/admin.js" defer></script>' in page.text
     assert "<script>" not in page.text and "style=" not in page.text
+
+
+def test_a_search_sent_with_record_false_is_not_counted_and_has_no_id(
+    client: TestClient, fake_services: Services
+) -> None:
+    typing = client.get("/search", params={"q": "redi", "record": "false"}).json()
+    settled = client.get("/search", params={"q": "redis expiry", "record": "0"}).json()
+    assert typing["query_id"] is None and settled["query_id"] is None
+    counted = client.get("/search", params={"q": "redis expiry"}).json()
+    assert counted["query_id"]
+    assert [q.text for q in stored(client, fake_services).queries(0)] == ["redis expiry"]
