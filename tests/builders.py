@@ -6,6 +6,9 @@ another. Importing this module loads no model, no torch and no web framework."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -225,3 +228,14 @@ def assert_no_prompt_in(text: str) -> None:
     prompt = " ".join(SYSTEM_PROMPT.casefold().split())
     pieces = {prompt[i : i + 50] for i in range(0, len(prompt) - 50, 10)}
     assert not any(piece in flat for piece in pieces), text
+
+
+FOOTNOTE = [sys.executable, "-m", "footnote.cli"]
+
+
+def footnote(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The `footnote` command run as a reader or editor runs it, offline."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run(
+        [*FOOTNOTE, *args], capture_output=True, text=True, env=env, input=stdin, timeout=300
+    )

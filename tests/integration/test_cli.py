@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.builders import sections, write_article
+from tests.builders import footnote, sections, write_article
 
 pytestmark = pytest.mark.integration
-
-FOOTNOTE = [sys.executable, "-m", "footnote.cli"]
-
-
-def footnote(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.run(
-        [*FOOTNOTE, *args], capture_output=True, text=True, env=env, input=stdin, timeout=300
-    )
-
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:

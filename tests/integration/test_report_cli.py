@@ -11,7 +11,7 @@ import pytest
 from indexer.adapters.sqlite_analytics import SqliteSearchLog
 from indexer.analytics.normalise import normalise
 from indexer.ports.analytics import OpenEvent, QueryEvent
-from tests.integration.test_cli import footnote
+from tests.builders import footnote
 
 pytestmark = pytest.mark.integration
 
