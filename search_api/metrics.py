@@ -113,5 +113,5 @@ _CONVERTER = re.compile(r":\w+\}")
 def _route_of(scope: Scope) -> str:
     """The route template (`/articles/{article_id}`), never the raw path: bounded labels."""
     route = scope.get("route")
-    # A converter (`{article_id:path}`) is how the route matches, not part of its name.
+    # A converter (`{article_id:article_id}`) is how the route matches, not part of its name.
     return _CONVERTER.sub("}", str(getattr(route, "path", "unmatched")))

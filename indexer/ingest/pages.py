@@ -21,6 +21,7 @@ from indexer.ingest.dates import calendar_date, parse_when
 from indexer.ingest.fields import (
     UPDATED_FIELDS,
     author_of,
+    coerce_url,
     first_field,
     is_draft,
     required_text,
@@ -94,12 +95,16 @@ def load_page(
         detail = f"dated {published.isoformat()}; the site publishes it then"
         return PageOutcome(skipped=SkippedFile(path, "future-dated", detail))
 
+    page = PageInfo(rel, fields, title, when, content_root)
+    try:
+        url = coerce_url(site.url(page))
+    except ValueError as exc:
+        return PageOutcome(failure=LoadFailure(path, str(exc), None, "invalid url"))
     article_id = derived_path_id(site.page_id(rel))
     if article_id is None:
         reason = f"{rel.as_posix()} makes no article id: {ID_RULE}"
         return PageOutcome(failure=LoadFailure(path, reason, None, "invalid id"))
     outcome = PageOutcome()
-    page = PageInfo(rel, fields, title, when, content_root)
     dialect = "go" if site.dialect == "plain" and fields.get("template") is True else site.dialect
     body = clean_page(
         front.body,
@@ -114,7 +119,7 @@ def load_page(
         title=title,
         text=body,
         source_path=path,
-        url=site.url(page),
+        url=url,
         author=author,
         published=published,
         updated=updated_date,

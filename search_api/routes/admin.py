@@ -11,6 +11,7 @@ from indexer.ingest.article_ids import ID_PATTERN, ID_RULE, MAX_ID_CHARS
 from indexer.ingest.record_schema import ARTICLE_RECORD_SCHEMA
 from search_api.deps import JobsDep, ServicesDep
 from search_api.request_limits import PayloadTooLarge
+from search_api.routes import article_paths  # noqa: F401  (registers the converter)
 from search_api.routes.jobs import ERRORS, IdempotencyKey, accepted
 from search_api.schemas import ErrorOut, JobAccepted
 
@@ -65,7 +66,7 @@ def reindex(
 
 
 @router.put(
-    "/articles/{article_id:path}",
+    "/articles/{article_id:article_id}",
     status_code=202,
     response_model=JobAccepted,
     responses=ADMIN_ERRORS,
@@ -97,7 +98,7 @@ def publish_article(
 
 
 @router.delete(
-    "/articles/{article_id:path}",
+    "/articles/{article_id:article_id}",
     status_code=202,
     response_model=JobAccepted,
     responses=ADMIN_ERRORS,

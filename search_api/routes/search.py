@@ -15,6 +15,7 @@ from search_api.presenters import (
     related_response,
     search_response,
 )
+from search_api.routes import article_paths  # noqa: F401  (registers the converter)
 from search_api.routes.events import record_search
 from search_api.schemas import (
     MAX_AUTHOR_CHARS,
@@ -93,7 +94,9 @@ async def search(
     return await in_search_thread(request, run)
 
 
-@router.get("/articles/{article_id:path}/related", response_model=RelatedOut, responses=ERRORS)
+@router.get(
+    "/articles/{article_id:article_id}/related", response_model=RelatedOut, responses=ERRORS
+)
 async def related(
     request: Request,
     services: ServicesDep,
@@ -106,7 +109,7 @@ async def related(
     return await in_search_thread(request, run)
 
 
-@router.get("/articles/{article_id:path}", response_model=ArticleOut, responses=ERRORS)
+@router.get("/articles/{article_id:article_id}", response_model=ArticleOut, responses=ERRORS)
 def get_article(services: ServicesDep, article_id: ArticleId) -> ArticleOut:
     article = services.search.article(article_id)
     return article_out(article, section_headings(article.text))

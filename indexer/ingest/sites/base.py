@@ -16,7 +16,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from indexer.errors import SourceError
 from indexer.ingest.dates import When, parse_when
-from indexer.ingest.fields import PUBLISHED_FIELDS, first_field, optional_text, without_flags
+from indexer.ingest.fields import (
+    PUBLISHED_FIELDS,
+    coerce_url,
+    first_field,
+    optional_text,
+    without_flags,
+)
 from indexer.ingest.sites.permalinks import date_tokens, expand, hugo_urlize, join_url
 from indexer.ingest.sites.settings import SourceOptions
 
@@ -151,7 +157,8 @@ class Site:
             page.fields.get("permalink"), "permalink"
         )
         if written:
-            return join_url(self.base_url, written)
+            # Checked as written too: joined to a base, `//evil.example/x` would name another host.
+            return join_url(self.base_url, coerce_url(written, "url") or written)
         if not self.base_url:
             return None
         pattern = self.options.permalink or "/:path/"
