@@ -5,6 +5,7 @@ JavaScript) and app.js re-rendering from /search JSON."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -20,25 +21,26 @@ except ImportError:  # reported by the `chromium` fixture, before any test runs
 pytestmark = pytest.mark.integration
 
 QUERY = "wombatflux marmotize"
-ARTICLE = """---
-title: Wombatflux notes
-slug: wombatflux-notes
-url: https://ledger.example.com/wombatflux-notes/
-published: 2024-06-02
----
-
-## Marmotize safely
-
-Wombatflux jobs *marmotize twice* when `acks_late=True` is set; see
-[the wombatflux guide](https://ledger.example.com/guides/wombatflux/) and never
-[click here](javascript:window.__pwned=1) or run `<script>window.__pwned=1</script>`.
-"""
+# A JSON Lines record keeps its inline Markdown as written (a folder's Markdown is cleaned to
+# plain words on the way in, by indexer.ingest.clean); this test is about rendering it.
+ARTICLE = json.dumps(
+    {
+        "id": "wombatflux-notes",
+        "title": "Wombatflux notes",
+        "url": "https://ledger.example.com/wombatflux-notes/",
+        "published": "2024-06-02",
+        "body": "## Marmotize safely\n\n"
+        "Wombatflux jobs *marmotize twice* when `acks_late=True` is set; see\n"
+        "[the wombatflux guide](https://ledger.example.com/guides/wombatflux/) and never\n"
+        "[click here](javascript:window.__pwned=1) or run `<script>window.__pwned=1</script>`.\n",
+    }
+)
 
 
 @pytest.fixture(scope="module")
 def with_markdown(live_server: LiveServer) -> LiveServer:
     # Indexed with the rest of the folder; its made-up words match no other test's query.
-    (live_server.articles / "wombatflux-notes.md").write_text(ARTICLE, encoding="utf-8")
+    (live_server.articles / "wombatflux-notes.jsonl").write_text(ARTICLE + "\n", encoding="utf-8")
     indexed = live_server.footnote("index", str(live_server.articles))
     assert indexed.returncode == 0, indexed.stderr
     return live_server
