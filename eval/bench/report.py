@@ -21,6 +21,9 @@ STABLE_KEYS: tuple[str, ...] = (
     "peer.txtai.ndcg_delta",
     "memory.api_rss_mb",
     "ann.recall_at_10_vs_exact",
+    "jobs.drain_jobs_per_s.embedded",
+    "jobs.drain_jobs_per_s.redis",
+    "jobs.pickup_max_s.embedded",
     "machine.cpu",
     "configuration.embed_backend",
     "configuration.ann_min_vectors",
@@ -142,7 +145,7 @@ def _query_table(report: dict[str, Any]) -> Table:
 
 
 def _other_table(report: dict[str, Any]) -> Table:
-    table = Table(title="Incremental, memory, ANN and the peer")
+    table = Table(title="Incremental, memory, ANN, jobs and the peer")
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_column("note")
@@ -164,6 +167,15 @@ def _other_table(report: dict[str, Any]) -> Table:
         or f"HNSW p50 {_fmt(ann.get('ann_p50_ms'))} ms vs exact {_fmt(ann.get('exact_p50_ms'))}"
         f" ms, {ann.get('vectors')} vectors ({ann['size']})",
     )
+    jobs = report["jobs"]
+    for mode, entry in jobs["by_mode"].items():
+        table.add_row(
+            f"jobs drained per s ({mode})",
+            _fmt(entry.get("drain_jobs_per_s")),
+            entry.get("skipped")
+            or f"{jobs['jobs']} questions, {jobs['worker_concurrency']} worker processes; pickup "
+            f"p50 {entry['pickup_p50_s']} s, max {entry['pickup_max_s']} s",
+        )
     peer = report["peer"]["txtai"]
     if peer.get("skipped"):
         table.add_row("txtai", "-", "skipped (--skip-peer)")

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +67,7 @@ class Stack:
     api_rss: PeakRss
     worker_rss: PeakRss | None
     logs: list[Path] = field(default_factory=list)
+    worker_pid: int | None = None
 
     def log_tail(self, chars: int = 3000) -> str:
         return "\n".join(p.read_text(errors="replace")[-chars:] for p in self.logs if p.exists())
@@ -92,6 +93,7 @@ def stack_env(
         "FOOTNOTE_DATA_DIR": str(data_dir),
         "FOOTNOTE_EDITOR_TOKEN": token,
         "FOOTNOTE_RATE_LIMIT_SEARCH": "0",
+        "FOOTNOTE_RATE_LIMIT_ASK": "0",
         "FOOTNOTE_LOG_FORMAT": "text",
     }
     if onnx_dir is not None:
@@ -109,12 +111,14 @@ def running_stack(
     onnx_dir: Path | None,
     with_worker: bool,
     redis_url: str | None = None,
+    worker_concurrency: int = 1,
+    settings_env: Mapping[str, str] | None = None,
 ) -> Iterator[Stack]:
     """`footnote serve --no-worker` (and `footnote worker` when asked) until the block ends.
     Without Redis the worker uses the embedded SQLite broker in the data directory, exactly
-    what `footnote serve` starts by itself."""
+    what `footnote serve` starts by itself. `settings_env` adds FOOTNOTE_ settings to both."""
     token = secrets.token_urlsafe(16)
-    env = stack_env(data_dir, token, redis_url, onnx_dir)
+    env = {**stack_env(data_dir, token, redis_url, onnx_dir), **(settings_env or {})}
     port = free_port()
     logs.mkdir(parents=True, exist_ok=True)
     cli = [sys.executable, "-m", "footnote.cli"]
@@ -127,7 +131,8 @@ def running_stack(
         worker = None
         if with_worker:
             log_files.append(logs / f"worker-{port}.log")
-            command = [*cli, "worker", "--concurrency", "1", "--data-dir", str(data_dir)]
+            command = [*cli, "worker", "--concurrency", str(worker_concurrency)]
+            command += ["--data-dir", str(data_dir)]
             worker = spawn(command, env, log_files[1], PROJECT_ROOT)
             started.append(worker)
         url = f"http://127.0.0.1:{port}"
@@ -138,6 +143,7 @@ def running_stack(
             PeakRss(api.pid),
             PeakRss(worker.pid) if worker else None,
             log_files,
+            worker.pid if worker else None,
         )
         try:
             yield stack
