@@ -74,3 +74,11 @@ class JobCancelled(FootnoteError):
 
 class JobsUnavailable(TransientError):
     """The job store or the queue cannot be reached: no job can be accepted right now."""
+
+
+class QueueFull(JobsUnavailable):
+    """Too many jobs of a kind are waiting: this one is refused rather than answered late."""
+
+
+class IdempotencyKeyReused(FootnoteError):
+    """An idempotency key came back with another request than the one it was first sent with."""
