@@ -148,7 +148,7 @@ def run_bench(
     modes = "embedded and Redis modes" if settings.redis_url else "embedded mode"
     say(f"jobs: a backlog of {options.drain_jobs} questions drained ({modes})")
     report["jobs"] = jobs_section(
-        settings, data_dir, logs, model.onnx_dir, pool.first(options.queries), options.drain_jobs
+        settings, data_dir, logs, model.onnx_dir, pool.first(1)[0], options.drain_jobs
     )
     report["goals"] = goals(report)
     report["seconds"] = round(time.perf_counter() - started, 1)

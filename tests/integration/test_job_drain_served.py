@@ -37,7 +37,7 @@ def test_a_backlog_of_short_questions_drains_quickly_and_a_lone_one_starts_at_on
 ) -> None:
     redis_url = request.getfixturevalue("redis_url") if mode == "redis" else None
     with served(template, tmp_path, onnx_dir, redis_url) as stack:
-        result = measure_drain(stack, QUESTIONS, jobs=JOBS, probes=5)
+        result = measure_drain(stack, QUESTIONS[0], jobs=JOBS, probes=5)
     print(f"{mode}: {result}")
     assert result["succeeded"] == JOBS, result
     assert result["drain_jobs_per_s"] >= MIN_JOBS_PER_S, result
