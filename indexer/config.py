@@ -167,6 +167,12 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(2, ge=1, description="Worker processes per `footnote worker`")
     answer_cache_ttl_s: int = Field(3600, ge=1, description="How long answers stay cached")
     task_max_retries: int = Field(5, ge=0, description="Retries of a job's transient failures")
+    max_queued_ask: int = Field(
+        200, ge=1, description="Questions waiting for a worker; past it POST /ask answers 503"
+    )
+    ask_expire_after_s: float = Field(
+        120.0, ge=1, description="A question queued this long is dropped unanswered (expired)"
+    )
 
     # Answers. No base URL and no key: answers are extractive, no LLM is called.
     llm_base_url: str | None = Field(
@@ -253,6 +259,8 @@ class Settings(BaseSettings):
 
     @property
     def broker_url(self) -> str:
+        """Redis, or the embedded mode's SQLite file (`tasks.celery_app` names the transport:
+        kombu refuses an import path in a URL)."""
         if self.redis_url:
             return self.redis_url
-        return f"sqla+sqlite:///{(self.data_dir / 'broker.sqlite').resolve()}"
+        return f"sqlite:///{(self.data_dir / 'broker.sqlite').resolve()}"

@@ -123,3 +123,11 @@ class FetchRefused(SyncError):
 class FetchFailed(SyncError, TransientError):
     """The URL could not be fetched: timeouts, connection errors, server errors after retries,
     or an answer that is neither content nor gone."""
+
+
+class QueueFull(JobsUnavailable):
+    """Too many jobs of a kind are waiting: this one is refused rather than answered late."""
+
+
+class IdempotencyKeyReused(FootnoteError):
+    """An idempotency key came back with another request than the one it was first sent with."""

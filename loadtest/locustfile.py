@@ -31,7 +31,7 @@ MAX_REQUESTS = int(os.environ.get("LOADTEST_MAX_REQUESTS", "200000"))
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Readers mostly keep the default mode; a few pick one, page on or narrow the result count.
 MODES = ["hybrid"] * 8 + ["bm25", "dense"]
-TERMINAL = {"succeeded", "failed", "cancelled"}
+TERMINAL = {"succeeded", "failed", "cancelled", "expired"}
 
 
 def _questions() -> list[str]:

@@ -15,6 +15,7 @@ from starlette.routing import Match
 from indexer.errors import (
     CorruptSnapshot,
     FootnoteError,
+    IdempotencyKeyReused,
     IndexBusy,
     IndexMismatch,
     IndexNotReady,
@@ -24,6 +25,7 @@ from indexer.errors import (
     LLMRejected,
     LLMUnavailable,
     NotFound,
+    QueueFull,
     TransientError,
 )
 from indexer.server_paths import ServerPaths
@@ -37,6 +39,8 @@ STATUS: list[tuple[type[FootnoteError], int, str]] = [
     (LLMRejected, 502, "llm_rejected"),
     (LLMBadOutput, 502, "llm_bad_output"),
     (LLMUnavailable, 503, "llm_unavailable"),
+    (IdempotencyKeyReused, 422, "idempotency_key_reused"),
+    (QueueFull, 503, "queue_full"),
     (InvalidQuery, 422, "invalid_query"),
     (InvalidArticle, 422, "invalid_article"),
     (NotFound, 404, "not_found"),

@@ -149,7 +149,10 @@ class JobAccepted(BaseModel):
 class JobOut(BaseModel):
     id: str
     kind: str
-    state: str = Field(description="queued, running, succeeded, failed or cancelled")
+    state: str = Field(
+        description="queued, running, succeeded, failed, cancelled or expired (a question "
+        "that waited longer than FOOTNOTE_ASK_EXPIRE_AFTER_S, never run)"
+    )
     created_at: float
     started_at: float | None
     finished_at: float | None

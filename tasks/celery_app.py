@@ -58,7 +58,12 @@ def make_celery(settings: Settings) -> Celery:
                 "options": {"queue": "indexing", "expires": tick},
             }
         }
-    if settings.redis_url:
+    if not settings.redis_url:
+        # kombu's SQLAlchemy transport, polling without its one-second naps.
+        from tasks.sqlite_broker import SqliteBrokerTransport
+
+        app.conf.broker_transport = SqliteBrokerTransport
+    else:
         # Redis redelivers unacknowledged messages after this; it must outlast any task.
         # Keepalive and a periodic health check find a connection that died without a word
         # (a Redis host rebooted), so the worker reconnects instead of waiting on it forever.

@@ -46,6 +46,7 @@ class BenchOptions:
     embed_up_to: int = 20_000
     articles: int = 1000
     edits: int = 5
+    drain_jobs: int = 100
     peer: bool = True
 
 

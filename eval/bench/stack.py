@@ -66,6 +66,7 @@ class Stack:
     api_rss: PeakRss
     worker_rss: PeakRss | None
     logs: list[Path] = field(default_factory=list)
+    worker_pid: int | None = None
 
     def log_tail(self, chars: int = 3000) -> str:
         return "\n".join(p.read_text(errors="replace")[-chars:] for p in self.logs if p.exists())
@@ -91,6 +92,7 @@ def stack_env(
         "FOOTNOTE_DATA_DIR": str(data_dir),
         "FOOTNOTE_EDITOR_TOKEN": token,
         "FOOTNOTE_RATE_LIMIT_SEARCH": "0",
+        "FOOTNOTE_RATE_LIMIT_ASK": "0",
         "FOOTNOTE_LOG_FORMAT": "text",
     }
     if onnx_dir is not None:
@@ -109,13 +111,20 @@ def running_stack(
     with_worker: bool,
     redis_url: str | None = None,
     extra_env: Mapping[str, str] | None = None,
+    worker_concurrency: int = 1,
+    settings_env: Mapping[str, str] | None = None,
 ) -> Iterator[Stack]:
     """`footnote serve --no-worker` (and `footnote worker` when asked) until the block ends.
     Without Redis the worker uses the embedded SQLite broker in the data directory, exactly
-    what `footnote serve` starts by itself. With FOOTNOTE_SYNC_SOURCES in `extra_env`, the
-    worker runs the periodic sync (beat) too, as `footnote serve` would."""
+    what `footnote serve` starts by itself. `extra_env` and `settings_env` add FOOTNOTE_
+    settings to both; with FOOTNOTE_SYNC_SOURCES among them, the worker runs the periodic
+    sync (beat) too, as `footnote serve` would."""
     token = secrets.token_urlsafe(16)
-    env = {**stack_env(data_dir, token, redis_url, onnx_dir), **(extra_env or {})}
+    env = {
+        **stack_env(data_dir, token, redis_url, onnx_dir),
+        **(extra_env or {}),
+        **(settings_env or {}),
+    }
     beat = "FOOTNOTE_SYNC_SOURCES" in env
     port = free_port()
     logs.mkdir(parents=True, exist_ok=True)
@@ -128,7 +137,9 @@ def running_stack(
         worker = None
         if with_worker:
             log_files.append(logs / f"worker-{port}.log")
-            worker = start_worker(data_dir, 1, env, log_files[1], PROJECT_ROOT, beat=beat)
+            worker = start_worker(
+                data_dir, worker_concurrency, env, log_files[1], PROJECT_ROOT, beat=beat
+            )
             started.append(worker)
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, "/readyz", [api], log_files[:1], timeout_s=READY_TIMEOUT_S)
@@ -138,6 +149,7 @@ def running_stack(
             PeakRss(api.pid),
             PeakRss(worker.pid) if worker else None,
             log_files,
+            worker.pid if worker else None,
         )
         try:
             yield stack

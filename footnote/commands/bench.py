@@ -76,6 +76,13 @@ def add_parser(commands: Commands, parents: Parents) -> None:
         help="chunk texts the raw model embeds per repeat, drawn from the indexed ones "
         "(default 0: all of them, the same work as the pipeline's)",
     )
+    bench.add_argument(
+        "--drain-jobs",
+        type=int,
+        default=100,
+        help="questions in the backlog the job queue drains, at most FOOTNOTE_MAX_QUEUED_ASK "
+        "(default 100)",
+    )
     bench.add_argument("--skip-peer", action="store_true", help="do not run txtai")
     bench.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help=f"JSON report (default {DEFAULT_OUT})"
@@ -87,8 +94,9 @@ def add_parser(commands: Commands, parents: Parents) -> None:
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
 
+    from eval.bench.chart import draw_chart
     from eval.bench.corpus import parse_size
-    from eval.bench.report import draw_chart, print_tables, write_json
+    from eval.bench.report import print_tables, write_json
     from eval.bench.runner import BenchOptions, run_bench
     from eval.datasets import dataset_folder
     from footnote.progress import RichProgress
@@ -108,6 +116,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         embed_up_to=parse_size(args.embed_up_to),
         articles=max(args.articles, 1),
         edits=max(args.edits, 1),
+        drain_jobs=max(args.drain_jobs, 1),
         raw_sample=max(args.raw_sample, 8) if args.raw_sample else None,
         peer=not args.skip_peer,
     )

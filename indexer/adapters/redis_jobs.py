@@ -9,6 +9,7 @@ tests/faults/test_redis_outage.py).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
@@ -20,6 +21,7 @@ from indexer.jobs.records import Job, JobEvent
 # Finished jobs and their events expire: a week is plenty for clients to fetch a result.
 TTL_S = 7 * 24 * 3600
 RECENT_KEPT = 200
+_STREAM_ID = re.compile(r"[0-9]{1,20}(-[0-9]{1,20})?")
 T = TypeVar("T")
 
 
@@ -34,6 +36,13 @@ class RedisJobStore:
     def _events_key(self, job_id: str) -> str:
         return f"{self._prefix}:job:{job_id}:events"
 
+    def _idem_key(self, idempotency_key: str) -> str:
+        return f"{self._prefix}:idem:{idempotency_key}"
+
+    def _queued_key(self, kind: str) -> str:
+        """A sorted set of the kind's queued jobs, scored by creation time."""
+        return f"{self._prefix}:queued:{kind}"
+
     def _call(self, command: Callable[[], T]) -> T:
         try:
             return command()
@@ -45,7 +54,7 @@ class RedisJobStore:
 
     def _create(self, job: Job) -> tuple[Job, bool]:
         if job.idempotency_key:
-            key = f"{self._prefix}:idem:{job.idempotency_key}"
+            key = self._idem_key(job.idempotency_key)
             # NX makes the first request win atomically; EX lets old keys expire by themselves.
             if not self._redis.set(key, job.id, nx=True, ex=TTL_S):
                 existing_id = self._redis.get(key)
@@ -58,8 +67,27 @@ class RedisJobStore:
             # The newest ids, for the dashboard; trimmed so the set stays small.
             pipe.zadd(self._recent_key, {job.id: job.created_at})
             pipe.zremrangebyrank(self._recent_key, 0, -RECENT_KEPT - 1)
+            self._track_queued(pipe, job.__dict__)
             pipe.execute()
         return job, True
+
+    def job_for_key(self, idempotency_key: str) -> Job | None:
+        job_id = self._call(lambda: self._redis.get(self._idem_key(idempotency_key)))
+        return None if job_id is None else self.get(_text(job_id))
+
+    def count_queued(self, kind: str, since: float) -> int:
+        return int(self._call(lambda: self._redis.zcount(self._queued_key(kind), since, "+inf")))
+
+    def _track_queued(self, pipe: Any, job: Mapping[str, Any]) -> None:
+        """Queued into the pipeline: the queued-jobs set follows the job's state. Entries of
+        jobs that never leave `queued` (their message lost) age out of every count, and the
+        set itself expires when no job of the kind is queued for a week."""
+        key = self._queued_key(job["kind"])
+        if job["state"] == "queued":
+            pipe.zadd(key, {job["id"]: job["created_at"]})
+            pipe.expire(key, TTL_S)
+        else:
+            pipe.zrem(key, job["id"])
 
     @property
     def _recent_key(self) -> str:
@@ -90,6 +118,8 @@ class RedisJobStore:
             data.update(fields)
             pipe.multi()
             pipe.set(key, json.dumps(data), ex=TTL_S)
+            if "state" in fields:
+                self._track_queued(pipe, data)
 
         # WATCH/MULTI: a concurrent update (progress vs cancel) is retried, never lost.
         self._call(lambda: self._redis.transaction(apply, key))
@@ -107,7 +137,7 @@ class RedisJobStore:
         return _text(self._call(append))
 
     def events(self, job_id: str, after: str | None = None, limit: int = 500) -> list[JobEvent]:
-        start = f"({after}" if after else "-"
+        start = f"({after}" if after and _stream_id(after) else "-"
         try:
             rows = self._call(
                 lambda: self._redis.xrange(
@@ -129,6 +159,13 @@ class RedisJobStore:
 
     def ping(self) -> None:
         self._call(self._redis.ping)
+
+
+def _stream_id(value: str) -> bool:
+    """Whether `value` is a Redis stream id (`ms-seq`, each part an unsigned 64-bit number).
+    ASCII digits only: a Unicode digit class would also take '²' or '٣'."""
+    match = _STREAM_ID.fullmatch(value)
+    return match is not None and all(int(part) < 2**64 for part in value.split("-"))
 
 
 def _text(value: bytes | str) -> str:

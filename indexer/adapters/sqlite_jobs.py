@@ -22,7 +22,15 @@ CREATE TABLE IF NOT EXISTS job_events (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS job_events_by_job ON job_events(job_id, id);
+CREATE TABLE IF NOT EXISTS queued_jobs (
+    job_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS queued_jobs_by_kind ON queued_jobs(kind, created_at);
 """
+# Event ids are SQLite rowids: a Last-Event-ID past this range could not have come from here.
+MAX_ROWID = 2**63 - 1
 
 
 class SqliteJobStore:
@@ -60,6 +68,7 @@ class SqliteJobStore:
                     "INSERT OR REPLACE INTO job_keys VALUES (?, ?)", (job.idempotency_key, job.id)
                 )
             conn.execute("INSERT INTO jobs VALUES (?, ?)", (job.id, _dump(job)))
+            self._track_queued(job)
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
@@ -71,6 +80,18 @@ class SqliteJobStore:
         row = self._conn.execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return None if row is None else Job(**json.loads(row[0]))
 
+    def job_for_key(self, idempotency_key: str) -> Job | None:
+        row = self._conn.execute(
+            "SELECT job_id FROM job_keys WHERE key = ?", (idempotency_key,)
+        ).fetchone()
+        return None if row is None else self.get(row[0])
+
+    def count_queued(self, kind: str, since: float) -> int:
+        row = self._conn.execute(
+            "SELECT count(*) FROM queued_jobs WHERE kind = ? AND created_at >= ?", (kind, since)
+        ).fetchone()
+        return int(row[0])
+
     def update(self, job_id: str, **fields: Any) -> None:
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
@@ -80,6 +101,8 @@ class SqliteJobStore:
                 for name, value in fields.items():
                     setattr(job, name, value)
                 conn.execute("UPDATE jobs SET body = ? WHERE id = ?", (_dump(job), job_id))
+                if "state" in fields:
+                    self._track_queued(job)
             conn.execute("COMMIT")
         finally:
             if conn.in_transaction:
@@ -92,8 +115,18 @@ class SqliteJobStore:
         )
         return str(cursor.lastrowid)
 
+    def _track_queued(self, job: Job) -> None:
+        """Inside the caller's transaction: the queued-jobs index follows the job's state."""
+        if job.state == "queued":
+            self._conn.execute(
+                "INSERT OR REPLACE INTO queued_jobs VALUES (?, ?, ?)",
+                (job.id, job.kind, job.created_at),
+            )
+        else:
+            self._conn.execute("DELETE FROM queued_jobs WHERE job_id = ?", (job.id,))
+
     def events(self, job_id: str, after: str | None = None, limit: int = 500) -> list[JobEvent]:
-        start = int(after) if after and after.isdigit() else 0
+        start = _event_id(after)
         rows = self._conn.execute(
             "SELECT id, kind, data FROM job_events WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?",
             (job_id, start, limit),
@@ -106,6 +139,14 @@ class SqliteJobStore:
 
     def ping(self) -> None:
         self._conn.execute("SELECT 1")
+
+
+def _event_id(after: str | None) -> int:
+    """The rowid after which to read, or 0 (from the start) for anything this store never
+    issues. ASCII digits only: `str.isdigit` also accepts '²', which `int` refuses."""
+    if after and after.isascii() and after.isdigit() and int(after) <= MAX_ROWID:
+        return int(after)
+    return 0
 
 
 def _dump(job: Job) -> str:

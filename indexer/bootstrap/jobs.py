@@ -18,9 +18,14 @@ if TYPE_CHECKING:
 
 def build_jobs(settings: Settings, queue: JobQueue) -> JobService:
     """The job service over the configured store: Redis when set, else SQLite in the data dir."""
-    from indexer.jobs.job_service import JobService
+    from indexer.jobs.job_service import JobService, QueueLimit
+    from indexer.jobs.kinds import JobKind
 
-    return JobService(job_store(settings), queue, ServerPaths.of(settings).hide)
+    # Only readers' questions are bounded: an editor's change is never refused or dropped.
+    ask = QueueLimit(settings.max_queued_ask, settings.ask_expire_after_s)
+    return JobService(
+        job_store(settings), queue, ServerPaths.of(settings).hide, limits={JobKind.ASK: ask}
+    )
 
 
 def job_store(settings: Settings) -> JobStore:

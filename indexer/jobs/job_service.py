@@ -5,9 +5,18 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from indexer.errors import JobCancelled, JobsUnavailable, NotFound, TransientError
+from indexer.errors import (
+    IdempotencyKeyReused,
+    JobCancelled,
+    JobsUnavailable,
+    NotFound,
+    QueueFull,
+    TransientError,
+)
+from indexer.jobs.idempotency import request_hash, scoped_key
 from indexer.jobs.kinds import spec_of, validated
 from indexer.jobs.records import Job, JobEvent
 from indexer.ports import JobQueue, JobStore
@@ -15,14 +24,31 @@ from indexer.ports import JobQueue, JobStore
 WORKER_LOST = "the worker running this job stopped responding"
 
 
+@dataclass(frozen=True)
+class QueueLimit:
+    """For a kind of job someone waits for: past `max_queued` waiting jobs a new one is
+    refused, and one that waited `expire_after_s` is dropped unrun (`expired`)."""
+
+    max_queued: int
+    expire_after_s: float
+
+
 class JobService:
     def __init__(
-        self, store: JobStore, queue: JobQueue, public_text: Callable[[str], str] = str
+        self,
+        store: JobStore,
+        queue: JobQueue,
+        public_text: Callable[[str], str] = str,
+        limits: Mapping[str, QueueLimit] | None = None,
     ) -> None:
         self._store = store
         self._queue = queue
         # Errors are stored as clients will read them (no server paths); workers log them whole.
         self.public_text = public_text
+        self._limits = dict(limits or {})
+        bounded_editors = [kind for kind in self._limits if spec_of(kind).editors_only]
+        if bounded_editors:
+            raise ValueError(f"editors' jobs are never refused or dropped: {bounded_editors}")
 
     # --- clients --------------------------------------------------------------------------
 
@@ -32,29 +58,62 @@ class JobService:
         params: Mapping[str, Any],
         idempotency_key: str | None = None,
         request_id: str | None = None,
+        client: str | None = None,
     ) -> tuple[Job, bool]:
-        """Create and enqueue a job. With an idempotency key seen before, return that job
-        instead (and False): a retried request never starts the work twice. A payload that
-        its kind's schema refuses raises (InvalidQuery, InvalidArticle) and is never stored."""
+        """Create and enqueue a job. With an idempotency key this `client` used before for
+        the same request, return that job instead (and False): a retried request never starts
+        the work twice; for another request, raise IdempotencyKeyReused. A payload that its
+        kind's schema refuses raises (InvalidQuery, InvalidArticle) and is never stored; a
+        kind whose queue is full raises QueueFull."""
         payload = validated(kind, params)
         job = Job(
             id=uuid.uuid4().hex,
             kind=kind,
             params=payload.model_dump(mode="json"),
-            idempotency_key=f"{kind}:{idempotency_key}" if idempotency_key else None,
             request_id=request_id,
         )
+        if idempotency_key:
+            job.idempotency_key = scoped_key(idempotency_key, client)
+            job.request_hash = request_hash(kind, job.params)
         try:
+            if job.idempotency_key:
+                earlier = self._store.job_for_key(job.idempotency_key)
+                if earlier is not None:
+                    return self._replayed(earlier, job), False
+            self._check_room(kind)
             stored, created = self._store.create(job)
-            if created:
-                self._store.add_event(job.id, "status", {"state": "queued"})
-                self._enqueue(stored)
+            if not created:  # the same key won a race between the look-up and here
+                return self._replayed(stored, job), False
+            self._store.add_event(job.id, "status", {"state": "queued"})
+            self._enqueue(stored)
+        except QueueFull:
+            raise
         except TransientError as exc:
             raise JobsUnavailable(
                 f"{kind} jobs cannot be accepted right now: the job store or queue is "
                 f"unreachable ({exc}); try again in a few seconds"
             ) from exc
-        return stored, created
+        return stored, True
+
+    @staticmethod
+    def _replayed(earlier: Job, retry: Job) -> Job:
+        if earlier.request_hash != retry.request_hash:
+            raise IdempotencyKeyReused(
+                "this Idempotency-Key was already used for a different request (another "
+                "route or body); send a new key with a new request"
+            )
+        return earlier
+
+    def _check_room(self, kind: str) -> None:
+        limit = self._limits.get(kind)
+        if limit is None:
+            return
+        waiting = self._store.count_queued(kind, time.time() - limit.expire_after_s)
+        if waiting >= limit.max_queued:
+            raise QueueFull(
+                f"too many {kind} jobs are waiting ({waiting}, the limit is "
+                f"{limit.max_queued}): try again in a few seconds"
+            )
 
     def _enqueue(self, job: Job) -> None:
         try:
@@ -71,6 +130,8 @@ class JobService:
             raise NotFound(f"no job with id {job_id!r}")
         if job.state == "running" and self._stale(job):
             self.fail(job.id, f"{WORKER_LOST} (attempt {job.attempts}); it will not finish")
+            job = self._store.get(job_id) or job
+        elif self._expire_if_too_old(job):
             job = self._store.get(job_id) or job
         return job
 
@@ -100,7 +161,9 @@ class JobService:
         """Mark a delivered job running. None when there is nothing to do: it finished or
         was cancelled already (a redelivered message is harmless)."""
         job = self._store.get(job_id)
-        if job is None or job.state in ("succeeded", "cancelled"):
+        if job is None or job.state in ("succeeded", "cancelled", "expired"):
+            return None
+        if self._expire_if_too_old(job):
             return None
         if job.state == "failed" and not (job.error or "").startswith(WORKER_LOST):
             return None
@@ -151,6 +214,21 @@ class JobService:
         if fields.get("error"):
             event["error"] = fields["error"]
         self._store.add_event(job_id, "status", event)
+
+    def _expire_if_too_old(self, job: Job) -> bool:
+        """End a queued job nobody waits for any more: its reader gave up long ago, and
+        answering it would only delay the questions behind it."""
+        limit = self._limits.get(job.kind)
+        waited = time.time() - job.created_at
+        if limit is None or job.state != "queued" or waited <= limit.expire_after_s:
+            return False
+        self._finish(
+            job.id,
+            "expired",
+            error=f"waited {waited:.0f} s in the queue, longer than the "
+            f"{limit.expire_after_s:.0f} s a reader waits; ask again",
+        )
+        return True
 
     @staticmethod
     def _stale(job: Job) -> bool:

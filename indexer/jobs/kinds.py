@@ -72,6 +72,9 @@ class KindSpec:
     """A deeper check of a valid payload, run at submit so a bad one never becomes a job."""
     max_retries: int | None = None
     """Retries of transient failures; None: the FOOTNOTE_TASK_MAX_RETRIES setting."""
+    editors_only: bool = False
+    """Reading, following or cancelling the job needs the editor token; and it is never
+    refused or expired by a queue limit (an editor's change must not be dropped)."""
 
 
 # Answers must not wait behind a long re-index: separate queues, both consumed by default.
@@ -87,7 +90,14 @@ JOB_KINDS: dict[JobKind, KindSpec] = {
         check=lambda payload: readable_text(payload.question, "question"),
     ),
     JobKind.REINDEX: KindSpec(
-        "footnote.reindex_source", "indexing", 3300, 3600, 900.0, ReindexPayload, handlers.reindex
+        "footnote.reindex_source",
+        "indexing",
+        3300,
+        3600,
+        900.0,
+        ReindexPayload,
+        handlers.reindex,
+        editors_only=True,
     ),
     JobKind.UPSERT: KindSpec(
         "footnote.upsert_article",
@@ -99,9 +109,17 @@ JOB_KINDS: dict[JobKind, KindSpec] = {
         handlers.upsert,
         invalid=InvalidArticle,
         check=lambda payload: handlers.article_of(payload.article),
+        editors_only=True,
     ),
     JobKind.DELETE: KindSpec(
-        "footnote.delete_article", "indexing", 150, 180, 240.0, DeletePayload, handlers.delete
+        "footnote.delete_article",
+        "indexing",
+        150,
+        180,
+        240.0,
+        DeletePayload,
+        handlers.delete,
+        editors_only=True,
     ),
 }
 

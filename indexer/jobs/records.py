@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 JobKind = Literal["ask", "reindex", "upsert", "delete"]
-JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
+JobState = Literal["queued", "running", "succeeded", "failed", "cancelled", "expired"]
+# expired: a reader's job that waited in the queue longer than its reader would; never run.
+TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled", "expired"})
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Job:
     error: str | None = None
     result: dict[str, Any] | None = None
     idempotency_key: str | None = None
+    request_hash: str | None = None
+    """What the idempotency key was first used for: a replay must match it."""
     request_id: str | None = None
 
     @property

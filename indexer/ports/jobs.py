@@ -16,6 +16,13 @@ class JobStore(Protocol):
 
     def get(self, job_id: str) -> Job | None: ...
 
+    def job_for_key(self, idempotency_key: str) -> Job | None:
+        """The job an idempotency key was used for, if it still exists."""
+
+    def count_queued(self, kind: str, since: float) -> int:
+        """Jobs of `kind` in state `queued` created at `since` (epoch seconds) or later. Kept
+        by `create` and `update` as states change, so counting costs no scan of every job."""
+
     def update(self, job_id: str, **fields: Any) -> None:
         """Set fields of a job (state, done, total, error, result, timestamps...)."""
 
@@ -23,7 +30,8 @@ class JobStore(Protocol):
         """Append to the job's event log; returns the event id (increasing)."""
 
     def events(self, job_id: str, after: str | None = None, limit: int = 500) -> list[JobEvent]:
-        """Events after the id `after` (all when None), oldest first."""
+        """Events after the id `after`, oldest first: all of them when `after` is None or is
+        not an id this store could have issued (a client's Last-Event-ID is untrusted)."""
 
     def recent(self, limit: int = 20) -> list[Job]:
         """The latest jobs created, newest first (the editors' dashboard)."""

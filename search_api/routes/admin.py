@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Body, Depends, Path, Request, Response
 
 from indexer.ingest.article_ids import ID_PATTERN, ID_RULE, MAX_ID_CHARS
 from indexer.ingest.record_schema import ARTICLE_RECORD_SCHEMA
 from search_api.deps import JobsDep, ServicesDep
+from search_api.editor_auth import EditorClient, require_editor
 from search_api.request_limits import PayloadTooLarge
 from search_api.routes import article_paths  # noqa: F401  (registers the converter)
 from search_api.routes.jobs import ERRORS, IdempotencyKey, accepted
@@ -28,25 +28,6 @@ ArticleId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"\S")]
 TEXT_FIELDS = ("title", "body", "summary")  # what FOOTNOTE_MAX_ARTICLE_CHARS counts
 
 
-def require_editor(
-    services: ServicesDep,
-    authorization: Annotated[str | None, Header(max_length=1000)] = None,
-) -> None:
-    expected = services.settings.editor_token
-    if expected is None:
-        raise HTTPException(403, "editor endpoints are disabled: set FOOTNOTE_EDITOR_TOKEN")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not given:
-        raise HTTPException(
-            401,
-            "send the editor token as `Authorization: Bearer TOKEN`",
-            {"WWW-Authenticate": "Bearer"},
-        )
-    # Constant-time comparison: response timing must not reveal how much of a guess matched.
-    if not hmac.compare_digest(given.encode(), expected.get_secret_value().encode()):
-        raise HTTPException(403, "the editor token is not valid")
-
-
 router = APIRouter(prefix="/admin", tags=["editors"], dependencies=[Depends(require_editor)])
 ADMIN_ERRORS: dict[int | str, dict[str, object]] = {
     **ERRORS,
@@ -58,10 +39,14 @@ ADMIN_ERRORS: dict[int | str, dict[str, object]] = {
 
 @router.post("/reindex", status_code=202, response_model=JobAccepted, responses=ADMIN_ERRORS)
 def reindex(
-    request: Request, response: Response, jobs: JobsDep, idempotency_key: IdempotencyKey = None
+    request: Request,
+    response: Response,
+    jobs: JobsDep,
+    editor: EditorClient,
+    idempotency_key: IdempotencyKey = None,
 ) -> JobAccepted:
     """Make the index match the configured source folder (FOOTNOTE_SOURCE_DIR)."""
-    job, created = jobs.submit("reindex", {}, idempotency_key, request.state.request_id)
+    job, created = jobs.submit("reindex", {}, idempotency_key, request.state.request_id, editor)
     return accepted(job, created, response)
 
 
@@ -81,6 +66,7 @@ def publish_article(
     response: Response,
     services: ServicesDep,
     jobs: JobsDep,
+    editor: EditorClient,
     idempotency_key: IdempotencyKey = None,
 ) -> JobAccepted:
     """Add or replace one article: `title`, `body` (Markdown, or HTML with `format: html`),
@@ -92,7 +78,7 @@ def publish_article(
     # The job's schema parses the article now: a bad one is a 422, never a failed job.
     payload = {**article, "id": article_id}
     job, created = jobs.submit(
-        "upsert", {"article": payload}, idempotency_key, request.state.request_id
+        "upsert", {"article": payload}, idempotency_key, request.state.request_id, editor
     )
     return accepted(job, created, response)
 
@@ -109,10 +95,11 @@ def unpublish_article(
     response: Response,
     services: ServicesDep,
     jobs: JobsDep,
+    editor: EditorClient,
     idempotency_key: IdempotencyKey = None,
 ) -> JobAccepted:
     services.search.article(article_id)  # 404 now for an unknown article
     job, created = jobs.submit(
-        "delete", {"article_id": article_id}, idempotency_key, request.state.request_id
+        "delete", {"article_id": article_id}, idempotency_key, request.state.request_id, editor
     )
     return accepted(job, created, response)

@@ -14,7 +14,8 @@ from indexer.bootstrap import build_reports, sync_status
 from indexer.errors import FootnoteError
 from indexer.jobs.records import Job
 from search_api.deps import JobsDep, ServicesDep
-from search_api.routes.admin import ADMIN_ERRORS, require_editor
+from search_api.editor_auth import require_editor
+from search_api.routes.admin import ADMIN_ERRORS
 from search_api.routes.health import public_status
 from search_api.routes.jobs import JobId, accepted
 from search_api.schemas import JobAccepted

@@ -428,7 +428,7 @@
     // EventSource retries on its own (resuming with Last-Event-ID); after this many errors in
     // a row without an event in between, polling the status URL is the better bet.
     const STREAM_ERRORS_BEFORE_POLLING = 3;
-    const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+    const TERMINAL = new Set(["succeeded", "failed", "cancelled", "expired"]);
     let asks = 0;
     let current = null;
 
@@ -595,6 +595,8 @@
       } else if (out.state === "cancelled") {
         setStatus("Cancelled.");
         setBusy(false);
+      } else if (out.state === "expired") {
+        fail(job, "The answer service was too busy to get to this question. Please ask again.");
       } else {
         fail(job, `failed: ${out.error || "the answer could not be produced"}`);
       }

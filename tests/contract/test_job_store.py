@@ -62,3 +62,46 @@ def test_recent_lists_the_newest_jobs_first_up_to_the_limit(store: JobStore) -> 
     recent = store.recent(3)
     assert [job.id for job in recent] == ["r4", "r3", "r2"]
     assert recent[0].state == "running"
+
+
+def test_a_job_is_found_by_its_idempotency_key_until_none_holds_it(store: JobStore) -> None:
+    store.create(Job(id="k", kind="ask", idempotency_key="scope:k1", request_hash="h"))
+    found = store.job_for_key("scope:k1")
+    assert found is not None and (found.id, found.request_hash) == ("k", "h")
+    assert store.job_for_key("scope:other") is None
+
+
+def test_queued_jobs_are_counted_per_kind_as_their_states_change(store: JobStore) -> None:
+    for name in ("q1", "q2", "q3"):
+        store.create(Job(id=name, kind="ask", created_at=1000.0))
+    store.create(Job(id="r1", kind="reindex", created_at=1000.0))
+    assert store.count_queued("ask", since=0) == 3
+    assert store.count_queued("reindex", since=0) == 1
+    store.update("q1", state="running")
+    store.update("q2", state="expired")
+    assert store.count_queued("ask", since=0) == 1
+    store.update("q1", state="queued", error="retrying: LLM unavailable")
+    assert store.count_queued("ask", since=0) == 2
+    store.update("q1", done=1)  # no state named: the count is untouched
+    assert store.count_queued("ask", since=0) == 2
+
+
+def test_queued_jobs_created_before_since_are_not_counted(store: JobStore) -> None:
+    store.create(Job(id="old", kind="ask", created_at=1000.0))
+    store.create(Job(id="new", kind="ask", created_at=2000.0))
+    assert store.count_queued("ask", since=1500.0) == 1
+    assert store.count_queued("ask", since=2000.0) == 1
+    assert store.count_queued("ask", since=2000.5) == 0
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["99999999999999999999", "²", "١٢", "-1", "abc", "1-2-3", " 1", "18446744073709551616-0"],
+)
+def test_an_event_id_this_store_never_issued_reads_from_the_start(
+    store: JobStore, after: str
+) -> None:
+    store.create(Job(id="ev", kind="ask"))
+    for text in ["a", "b"]:
+        store.add_event("ev", "token", {"text": text})
+    assert [e.data["text"] for e in store.events("ev", after=after)] == ["a", "b"]

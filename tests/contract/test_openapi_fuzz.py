@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from typing import Any
 
 import pytest
 import schemathesis
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from hypothesis import HealthCheck, settings
 from pydantic import SecretStr
 from schemathesis import GenerationMode
@@ -67,6 +68,18 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     services.indexing.sync_source(source)
     jobs = JobService(SqliteJobStore(root / "jobs.sqlite"), RecordingJobQueue())
     app = create_app(services, jobs=jobs)
+    (root / "jobs").mkdir()
+
+    @app.middleware("http")
+    async def own_job_store(request: Request, call_next: Any) -> Any:
+        """Each request on a job store of its own: the cases are independent requests, and
+        two of them drawing the same Idempotency-Key for different bodies would otherwise
+        meet the 422 that reusing a key gets (tested in tests/unit/test_jobs_api_limits.py).
+        Done here, not in the test: Hypothesis seeds its examples from the test's source."""
+        store = SqliteJobStore(root / "jobs" / f"{uuid.uuid4().hex}.sqlite")
+        request.app.state.jobs = JobService(store, RecordingJobQueue())
+        return await call_next(request)
+
     assert app.openapi() == SCHEMA
     return app
 

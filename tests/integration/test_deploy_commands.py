@@ -135,7 +135,7 @@ def wait_for_job(api: str, accepted: httpx.Response, timeout_s: float = 120) -> 
     status_url = api + accepted.json()["status_url"]
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        job = httpx.get(status_url, timeout=5).json()
+        job = httpx.get(status_url, headers=EDITOR, timeout=5).json()  # editors' jobs too
         if job["state"] in ("succeeded", "failed", "cancelled"):
             assert job["state"] == "succeeded", job
             return dict(job)

@@ -80,7 +80,7 @@ def test_an_editor_reindexes_upserts_and_deletes_through_the_worker(stack: Stack
     result = job["result"]
     assert isinstance(result, dict) and result["added"] == len(SUBSET)
     assert job["done"] == job["total"] and job["total"] > 0
-    events = client.get(f"/jobs/{reindex['job_id']}/events").text
+    events = client.get(f"/jobs/{reindex['job_id']}/events", headers=EDITOR).text
     assert "event: progress" in events
 
     published = time.monotonic()
@@ -107,7 +107,7 @@ def reindex_under_way(stack: Stack) -> str:
     job_id = str(stack.client.post("/admin/reindex", headers=EDITOR).json()["job_id"])
     deadline = time.monotonic() + 120
     while True:
-        job = stack.client.get(f"/jobs/{job_id}").json()
+        job = stack.client.get(f"/jobs/{job_id}", headers=EDITOR).json()
         assert job["state"] in ("queued", "running"), job
         if job["state"] == "running" and job["total"] > 0:
             return job_id

@@ -61,7 +61,7 @@ def start_worker(env: dict[str, str], data_dir: Path, log: Path) -> subprocess.P
 def wait_for(client: TestClient, job_id: str, seconds: float = 240) -> dict[str, object]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        job = client.get(f"/jobs/{job_id}").json()
+        job = client.get(f"/jobs/{job_id}", headers=EDITOR).json()  # editors' jobs too
         if job["state"] in ("succeeded", "failed", "cancelled"):
             return dict(job)
         time.sleep(0.2)
