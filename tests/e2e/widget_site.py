@@ -20,16 +20,18 @@ from tests.e2e.live_server import LiveServer, server_env
 from tests.services import free_port
 
 HOSTILE_TITLE = "Zorbleflux <script>window.__pwned=1</script> <img src=x onerror=window.__pwned=1>"
-HOSTILE = f"""---
-title: '{HOSTILE_TITLE}'
-slug: zorbleflux-widget-probe
-published: 2024-06-01
----
-
-## Quokka <img src=x onerror="window.__pwned=1">
-
-Zorbleflux quokka notes <script>window.__pwned=1</script> and "'><svg onload=window.__pwned=1>.
-"""
+# A JSON Lines record keeps its markup as written (a folder's Markdown is cleaned of HTML on the
+# way in): the widget must show it as text and run none of it.
+HOSTILE = json.dumps(
+    {
+        "id": "zorbleflux-widget-probe",
+        "title": HOSTILE_TITLE,
+        "published": "2024-06-01",
+        "body": '## Quokka <img src=x onerror="window.__pwned=1">\n\n'
+        "Zorbleflux quokka notes <script>window.__pwned=1</script> and "
+        "\"'><svg onload=window.__pwned=1>.\n",
+    }
+)
 BLOG = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>A blog</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -71,7 +73,7 @@ def serve_site(folder: Path, policy: str) -> tuple[ThreadingHTTPServer, str]:
 def widget_sites(root: Path) -> Iterator[Sites]:
     articles = root / "articles"
     shutil.copytree(EXAMPLES / "articles", articles)
-    (articles / "zorbleflux-widget-probe.md").write_text(HOSTILE, encoding="utf-8")
+    (articles / "zorbleflux-widget-probe.jsonl").write_text(HOSTILE + "\n", encoding="utf-8")
     port = free_port()
     api = f"http://127.0.0.1:{port}"
     blog_folder = root / "blog"
