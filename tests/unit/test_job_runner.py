@@ -81,6 +81,9 @@ class CancelledWhileAsked:
         self.job_id = ""
         self.inner = RecordingLLM("A long answer streamed in many pieces [1].")
 
+    def context_window(self) -> int | None:
+        return self.inner.context_window()
+
     def complete(
         self,
         messages: Sequence[ChatMessage],
