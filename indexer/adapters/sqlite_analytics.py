@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from indexer.adapters.sqlite_connections import ThreadConnections
 from indexer.ports.analytics import OpenEvent, QueryEvent
 
 _SCHEMA = """
@@ -28,19 +28,12 @@ CREATE INDEX IF NOT EXISTS opens_by_time ON opens(at);
 class SqliteSearchLog:
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._local = threading.local()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._connections = ThreadConnections(path, 5000, autocommit=False)
         self._conn.executescript(_SCHEMA)
 
     @property
     def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self._path, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 5000")
-            conn.execute("PRAGMA journal_mode = WAL")
-            self._local.conn = conn
-        return conn
+        return self._connections.get()
 
     def add(self, queries: Sequence[QueryEvent], opens: Sequence[OpenEvent]) -> None:
         with self._conn as conn:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from indexer.adapters.sqlite_connections import ThreadConnections
 from indexer.errors import TransientError
 from indexer.jobs.records import Job, JobEvent
 
@@ -36,19 +36,12 @@ MAX_ROWID = 2**63 - 1
 class SqliteJobStore:
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._local = threading.local()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._connections = ThreadConnections(path, 10000)
         self._conn.executescript(_SCHEMA)
 
     @property
     def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA journal_mode = WAL")
-            self._local.conn = conn
-        return conn
+        return self._connections.get()
 
     def create(self, job: Job) -> tuple[Job, bool]:
         conn = self._conn

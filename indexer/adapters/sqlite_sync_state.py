@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from indexer.adapters.sqlite_connections import ThreadConnections
 from indexer.errors import TransientError
 from indexer.ports import PageState, SourceState, Validators
 
@@ -45,20 +45,12 @@ _PAGE_COLUMNS = "url, article_id, etag, last_modified, lastmod, listed, strikes,
 class SqliteSyncState:
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._local = threading.local()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._connections = ThreadConnections(path, 10000)
         self._conn.executescript(_SCHEMA)
 
     @property
     def _conn(self) -> sqlite3.Connection:
-        # One connection per thread: the sync service fetches pages on a thread pool.
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA journal_mode = WAL")
-            self._local.conn = conn
-        return conn
+        return self._connections.get()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
