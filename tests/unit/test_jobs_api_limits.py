@@ -27,7 +27,7 @@ ARTICLE = {"title": "T", "body": "## A\n\ntext"}
 @pytest.fixture
 def jobs(tmp_path: Path) -> JobService:
     store = SqliteJobStore(tmp_path / "jobs.sqlite")
-    return JobService(store, RecordingJobQueue(), {"ask": QueueLimit(2, expire_after_s=60)})
+    return JobService(store, RecordingJobQueue(), limits={"ask": QueueLimit(2, expire_after_s=60)})
 
 
 @pytest.fixture
