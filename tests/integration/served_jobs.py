@@ -58,7 +58,13 @@ def served(
     if redis_url:
         redis.Redis.from_url(redis_url).delete(*QUEUES)
     with running_stack(
-        data_dir, root / "logs", onnx_dir, True, redis_url, 2, settings_env
+        data_dir,
+        root / "logs",
+        onnx_dir,
+        True,
+        redis_url,
+        worker_concurrency=2,
+        settings_env=settings_env,
     ) as stack:
         yield stack
 

@@ -72,7 +72,8 @@ class Live:
         return str(response.json()["job_id"])
 
     def job(self, job_id: str) -> dict[str, Any]:
-        return dict(httpx.get(f"{self.url}/jobs/{job_id}", timeout=10).json())
+        # The editor token reads every job, editors' (these upserts) included.
+        return dict(httpx.get(f"{self.url}/jobs/{job_id}", headers=EDITOR, timeout=10).json())
 
     def wait_for(self, job_id: str, state: str, seconds: float = 180) -> dict[str, Any]:
         deadline = time.monotonic() + seconds
