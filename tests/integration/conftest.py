@@ -10,6 +10,7 @@ from indexer.bootstrap import Services, build, load_model, resolve_model_dir
 from indexer.config import Settings
 from indexer.ports import Embedder, Tokenizer
 from tests.builders import EXAMPLES
+from tests.integration.served_jobs import index_subset
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -40,3 +41,11 @@ def real_services(tmp_path: Path, real_model: tuple[Embedder, Tokenizer]) -> Ser
     embedder, tokenizer = real_model
     settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
     return build(settings, embedder=embedder, tokenizer=tokenizer)
+
+
+@pytest.fixture(scope="session")
+def served_template(
+    tmp_path_factory: pytest.TempPathFactory, real_model: tuple[Embedder, Tokenizer]
+) -> Path:
+    """A few sample articles indexed once; `served_jobs.served` serves a copy of it."""
+    return index_subset(tmp_path_factory.mktemp("served-template"), real_model)

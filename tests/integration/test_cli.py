@@ -11,6 +11,7 @@ from tests.builders import footnote, sections, write_article
 
 pytestmark = pytest.mark.integration
 
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("cli")

@@ -11,8 +11,7 @@ import httpx
 import pytest
 
 from eval.bench.stack import Stack
-from indexer.ports import Embedder, Tokenizer
-from tests.integration.served_jobs import QUESTIONS, editor, index_subset, served, wait_for
+from tests.integration.served_jobs import QUESTIONS, editor, served, wait_for
 
 pytestmark = pytest.mark.integration
 ARTICLE = {"title": "Quasar caching notes", "body": "## Warm-up\n\nThe xylophone-key trick."}
@@ -20,12 +19,10 @@ ARTICLE = {"title": "Quasar caching notes", "body": "## Warm-up\n\nThe xylophone
 
 @pytest.fixture(scope="module")
 def stack(
-    tmp_path_factory: pytest.TempPathFactory,
-    real_model: tuple[Embedder, Tokenizer],
-    onnx_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory, served_template: Path, onnx_dir: Path
 ) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("access")
-    with served(index_subset(root / "index", real_model), root, onnx_dir, None) as stack:
+    with served(served_template, root, onnx_dir, None) as stack:
         yield stack
 
 

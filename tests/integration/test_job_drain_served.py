@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from eval.bench.drain import measure_drain
-from indexer.ports import Embedder, Tokenizer
-from tests.integration.served_jobs import QUESTIONS, index_subset, served
+from tests.integration.served_jobs import QUESTIONS, served
 
 pytestmark = pytest.mark.integration
 JOBS = 60
@@ -20,23 +19,16 @@ MIN_JOBS_PER_S = 10.0
 MAX_PICKUP_S = 0.5
 
 
-@pytest.fixture(scope="module")
-def template(
-    tmp_path_factory: pytest.TempPathFactory, real_model: tuple[Embedder, Tokenizer]
-) -> Path:
-    return index_subset(tmp_path_factory.mktemp("drain-index"), real_model)
-
-
 @pytest.mark.parametrize("mode", ["embedded", "redis"])
 def test_a_backlog_of_short_questions_drains_quickly_and_a_lone_one_starts_at_once(
     mode: str,
-    template: Path,
+    served_template: Path,
     tmp_path: Path,
     onnx_dir: Path,
     request: pytest.FixtureRequest,
 ) -> None:
     redis_url = request.getfixturevalue("redis_url") if mode == "redis" else None
-    with served(template, tmp_path, onnx_dir, redis_url) as stack:
+    with served(served_template, tmp_path, onnx_dir, redis_url) as stack:
         result = measure_drain(stack, QUESTIONS[0], jobs=JOBS, probes=5)
     print(f"{mode}: {result}")
     assert result["succeeded"] == JOBS, result

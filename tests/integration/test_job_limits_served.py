@@ -15,8 +15,7 @@ import httpx
 import pytest
 
 from eval.bench.drain import paused_pool
-from indexer.ports import Embedder, Tokenizer
-from tests.integration.served_jobs import QUESTIONS, editor, index_subset, served, wait_for
+from tests.integration.served_jobs import QUESTIONS, editor, served, wait_for
 
 pytestmark = pytest.mark.integration
 MAX_QUEUED = 3
@@ -28,23 +27,16 @@ LIMITS = {
 ARTICLE = {"title": "Quokka notes", "body": "## Warm-up\n\nThe quokka-ledger trick."}
 
 
-@pytest.fixture(scope="module")
-def template(
-    tmp_path_factory: pytest.TempPathFactory, real_model: tuple[Embedder, Tokenizer]
-) -> Path:
-    return index_subset(tmp_path_factory.mktemp("limits-index"), real_model)
-
-
 @pytest.mark.parametrize("mode", ["embedded", "redis"])
 def test_a_full_queue_refuses_questions_keeps_editors_jobs_and_expires_stale_ones(
     mode: str,
-    template: Path,
+    served_template: Path,
     tmp_path: Path,
     onnx_dir: Path,
     request: pytest.FixtureRequest,
 ) -> None:
     redis_url = request.getfixturevalue("redis_url") if mode == "redis" else None
-    with served(template, tmp_path, onnx_dir, redis_url, LIMITS) as stack:
+    with served(served_template, tmp_path, onnx_dir, redis_url, LIMITS) as stack:
         assert stack.worker_pid is not None
         with httpx.Client(base_url=stack.url, timeout=30) as client:
             wait_for(stack, ask(client, "warm the worker up"))
