@@ -5,10 +5,7 @@ whose reply cites a passage it was never given."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +15,7 @@ from eval.answers import AS_SERVED, run_answer_eval
 from indexer.bootstrap import Services, build
 from indexer.config import Settings
 from indexer.ports import Embedder, Tokenizer
-from tests.builders import EXAMPLES
+from tests.builders import EXAMPLES, footnote
 from tests.llm_server import running_llm_server
 
 pytestmark = pytest.mark.integration
@@ -47,23 +44,7 @@ def test_the_cli_scores_extractive_answers_and_writes_the_report(
     publication: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "answers.json"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "footnote.cli",
-            "eval",
-            "answers",
-            "--dataset",
-            str(publication),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        timeout=300,
-    )
+    run = footnote("eval", "answers", "--dataset", str(publication), "--out", str(out))
 
     assert run.returncode == 0, run.stderr
     assert "| citation validity | 100.0% |" in run.stdout
@@ -142,23 +123,7 @@ def test_a_held_out_question_file_is_reported_on_its_own_by_style(
 
 def test_a_missing_question_file_is_a_clear_error(publication: Path, tmp_path: Path) -> None:
     missing = tmp_path / "nope.jsonl"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "footnote.cli",
-            "eval",
-            "answers",
-            "--dataset",
-            str(publication),
-            "--questions",
-            str(missing),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        timeout=120,
-    )
+    run = footnote("eval", "answers", "--dataset", str(publication), "--questions", str(missing))
     assert run.returncode != 0
     assert f"{missing}: no such question file" in run.stderr
     assert "Traceback" not in run.stderr
