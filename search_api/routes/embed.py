@@ -1,5 +1,5 @@
-"""The embeddable widget: `/embed.js` (an ES module defining <footnote-search>) and the modules
-it imports, for any site to load with one script tag."""
+"""The reader interface: `/embed.js` (an ES module defining <footnote-search>) and the modules
+it imports, for any site to load with one script tag, and for Footnote's own page `/`."""
 
 from __future__ import annotations
 
@@ -33,5 +33,7 @@ async def embed() -> FileResponse:
 
 
 @router.get("/embed/{name}.js")
-async def embed_part(name: Literal["ask", "dom", "style"]) -> FileResponse:
+async def embed_part(
+    name: Literal["ask", "dom", "keys", "links", "markup", "results", "searcher", "style"],
+) -> FileResponse:
     return _module(FOLDER / f"{name}.js")

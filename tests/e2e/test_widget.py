@@ -8,6 +8,7 @@ import json
 import re
 import statistics
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -16,7 +17,7 @@ from tests.e2e.browser import ARTIFACTS, LIVE_WAIT_MS, QUESTION, reading
 from tests.e2e.widget_site import HOSTILE_TITLE, Sites, widget_sites
 
 try:
-    from playwright.sync_api import Browser, Page, expect
+    from playwright.sync_api import Browser, Page, Route, expect
 except ImportError:  # reported by the `chromium` fixture, before any test runs
     pass
 
@@ -65,11 +66,11 @@ def test_the_hotkey_opens_the_widget_whose_results_lead_to_their_section(
         results = page.locator("footnote-search #results > li")
         expect(results.first).to_be_visible(timeout=LIVE_WAIT_MS)
         expect(results.first.locator("mark").first).to_be_visible()
-        expect(results.first.locator(".section").first).not_to_be_empty()
+        expect(results.first.locator(".passage-link").first).not_to_be_empty()
         expect(results.first.locator("time").first).to_have_text(re.compile(r"^\d{1,2} \w+ \d{4}$"))
         shot(page, "results-desktop-light")
 
-        passage = results.first.locator("ul a.hit").first
+        passage = results.first.locator("a.passage-link").first
         target = passage.get_attribute("href")
         assert target and "#" in target, "a passage links to its section"
         passage.click()
@@ -91,9 +92,9 @@ def test_asking_streams_an_answer_whose_citations_reveal_the_quoted_passage(
         page.get_by_role("button", name=re.compile("^Search")).click()
         search(page, QUESTION)
         page.keyboard.press("Control+Enter")
-        answer = page.locator("footnote-search section.answer")
+        answer = page.locator("footnote-search #answer-panel")
         expect(answer).to_have_attribute("aria-busy", "false", timeout=ANSWER_WAIT_MS)
-        expect(answer.locator(".status")).to_have_text("")
+        expect(answer.locator(".answer-status")).to_have_text("")
         expect(answer.locator(".answer-text")).not_to_be_empty()
         assert streams and streams[0].startswith(sites.api.url), "the answer came over SSE"
 
@@ -117,10 +118,10 @@ def test_the_widget_works_with_the_keyboard_alone(chromium: Browser, sites: Site
             timeout=LIVE_WAIT_MS
         )
         # The whole query's results, not a prefix's that are about to be replaced.
-        live = page.locator("footnote-search .live")
-        expect(live).to_have_text(re.compile(r"\d+ results? for docker compose$"))
+        count = page.locator("footnote-search #result-count")
+        expect(count).to_have_text(re.compile(r"\d+ results? for “docker compose”$"))
         page.keyboard.press("ArrowDown")
-        assert page.evaluate(f"{FOCUSED}.matches('#results a.title')")
+        assert page.evaluate(f"{FOCUSED}.matches('#results a.result-title')")
         page.keyboard.press("ArrowDown")
         page.keyboard.press("ArrowUp")
         page.keyboard.press("ArrowUp")
@@ -152,7 +153,7 @@ def test_an_origin_off_the_allow_list_gets_search_unavailable_and_no_data(
         open_blog(page, sites.stranger)
         page.keyboard.press("Control+k")
         search(page, "celery retries")
-        status = page.locator("footnote-search p.status").first
+        status = page.locator("footnote-search #result-count")
         expect(status).to_have_text(re.compile("^Search unavailable"), timeout=LIVE_WAIT_MS)
         expect(page.locator("footnote-search #results > li")).to_have_count(0)
 
@@ -165,7 +166,7 @@ def test_markup_in_an_article_cannot_run_script_in_the_host_page(
         page.keyboard.press("Control+k")
         search(page, "zorbleflux quokka")
         hostile = page.locator("footnote-search #results > li").filter(has_text="Zorbleflux")
-        expect(hostile.locator(".title")).to_have_text(HOSTILE_TITLE, timeout=LIVE_WAIT_MS)
+        expect(hostile.locator(".result-title")).to_have_text(HOSTILE_TITLE, timeout=LIVE_WAIT_MS)
         expect(hostile.locator(".passage").first).to_contain_text("<script>")
         for tag in ("img", "script", "svg"):
             expect(page.locator(f"footnote-search #results {tag}")).to_have_count(0)
@@ -243,3 +244,48 @@ def test_axe_finds_no_serious_violation_on_the_page_or_the_open_widget(
             timeout=LIVE_WAIT_MS
         )
         assert blocking_violations(page) == []
+
+
+def test_focus_stays_on_its_result_when_a_newer_response_replaces_the_list(
+    chromium: Browser, sites: Sites
+) -> None:
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:  # the longer query's answer waits until the test says
+        if parse_qs(urlsplit(route.request.url).query).get("q") == ["celery retries"]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    with reading(chromium) as page:
+        open_blog(page, sites.blog)
+        page.route(lambda url: "/search?" in url, hold)
+        page.keyboard.press("Control+k")
+        box = page.get_by_role("searchbox", name="Search the articles")
+        box.fill("celery")
+        expect(page.locator("footnote-search #results > li").nth(1)).to_be_visible(
+            timeout=LIVE_WAIT_MS
+        )
+        box.fill("celery retries")
+        for _ in range(100):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the newer search was sent"
+        second = "[...document.querySelector('footnote-search').shadowRoot"
+        second += ".querySelectorAll('#results a.result-title')][1]"
+        for _ in range(10):  # arrowing down to the second result's title
+            page.keyboard.press("ArrowDown")
+            if page.evaluate(f"{FOCUSED} === {second}"):
+                break
+        assert page.evaluate(f"{FOCUSED} === {second}")
+        held.pop().continue_()
+        count = page.locator("footnote-search #result-count")
+        expect(count).to_have_text(re.compile("for “celery retries”$"), timeout=LIVE_WAIT_MS)
+        assert page.evaluate("document.activeElement.tagName") == "FOOTNOTE-SEARCH"
+        assert page.evaluate(f"{FOCUSED} === {second}"), "the new list's second title"
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("ArrowUp")
+        assert page.evaluate(f"{FOCUSED}.tagName") == "INPUT"
+        for route in held:
+            route.continue_()
