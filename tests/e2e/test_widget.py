@@ -7,17 +7,15 @@ from __future__ import annotations
 import json
 import re
 import statistics
-from collections.abc import Iterator
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.e2e.axe import blocking_violations, require_axe
 from tests.e2e.browser import ARTIFACTS, LIVE_WAIT_MS, QUESTION, reading
-from tests.e2e.widget_site import HOSTILE_TITLE, Sites, widget_sites
+from tests.e2e.widget_site import FOCUSED, HOSTILE_TITLE, Sites, open_blog
 
 try:
-    from playwright.sync_api import Browser, Page, Route, expect
+    from playwright.sync_api import Browser, Page, expect
 except ImportError:  # reported by the `chromium` fixture, before any test runs
     pass
 
@@ -26,21 +24,6 @@ pytestmark = pytest.mark.integration
 SHOTS = ARTIFACTS / "widget"
 ANSWER_WAIT_MS = 60_000
 MOBILE = {"width": 390, "height": 844}
-FOCUSED = "document.querySelector('footnote-search').shadowRoot.activeElement"
-
-
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
-    yield from widget_sites(tmp_path_factory.mktemp("widget"))
-
-
-def open_blog(page: Page, url: str) -> list[str]:
-    """Loads the blog; returns the console's CSP complaints as they come."""
-    complaints: list[str] = []
-    page.on("console", lambda m: complaints.append(m.text) if "Content Secur" in m.text else None)
-    page.goto(url)
-    page.wait_for_function("customElements.get('footnote-search') !== undefined")
-    return complaints
 
 
 def search(page: Page, query: str) -> None:
@@ -244,48 +227,3 @@ def test_axe_finds_no_serious_violation_on_the_page_or_the_open_widget(
             timeout=LIVE_WAIT_MS
         )
         assert blocking_violations(page) == []
-
-
-def test_focus_stays_on_its_result_when_a_newer_response_replaces_the_list(
-    chromium: Browser, sites: Sites
-) -> None:
-    held: list[Route] = []
-
-    def hold(route: Route) -> None:  # the longer query's answer waits until the test says
-        if parse_qs(urlsplit(route.request.url).query).get("q") == ["celery retries"]:
-            held.append(route)
-        else:
-            route.continue_()
-
-    with reading(chromium) as page:
-        open_blog(page, sites.blog)
-        page.route(lambda url: "/search?" in url, hold)
-        page.keyboard.press("Control+k")
-        box = page.get_by_role("searchbox", name="Search the articles")
-        box.fill("celery")
-        expect(page.locator("footnote-search #results > li").nth(1)).to_be_visible(
-            timeout=LIVE_WAIT_MS
-        )
-        box.fill("celery retries")
-        for _ in range(100):
-            if held:
-                break
-            page.wait_for_timeout(50)
-        assert held, "the newer search was sent"
-        second = "[...document.querySelector('footnote-search').shadowRoot"
-        second += ".querySelectorAll('#results a.result-title')][1]"
-        for _ in range(10):  # arrowing down to the second result's title
-            page.keyboard.press("ArrowDown")
-            if page.evaluate(f"{FOCUSED} === {second}"):
-                break
-        assert page.evaluate(f"{FOCUSED} === {second}")
-        held.pop().continue_()
-        count = page.locator("footnote-search #result-count")
-        expect(count).to_have_text(re.compile("for “celery retries”$"), timeout=LIVE_WAIT_MS)
-        assert page.evaluate("document.activeElement.tagName") == "FOOTNOTE-SEARCH"
-        assert page.evaluate(f"{FOCUSED} === {second}"), "the new list's second title"
-        page.keyboard.press("ArrowUp")
-        page.keyboard.press("ArrowUp")
-        assert page.evaluate(f"{FOCUSED}.tagName") == "INPUT"
-        for route in held:
-            route.continue_()

@@ -73,3 +73,14 @@ def test_what_a_host_page_loads_is_at_most_30_kb_gzipped(
     client = make_client()
     sizes = [len(gzip.compress(client.get(path).content)) for path in loaded_modules(client)]
     assert sum(sizes) <= 30 * 1024
+
+
+def test_the_reader_page_runs_the_component_and_preloads_every_module_it_imports(
+    make_client: Client, fake_services: Services
+) -> None:
+    client = make_client()
+    html = client.get("/").text
+    assert '<script type="module" src="/embed.js"></script>' in html
+    assert '<footnote-search layout="page"' in html
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
+    assert sorted(preloaded) == sorted(loaded_modules(client)[1:])

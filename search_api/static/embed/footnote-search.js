@@ -113,8 +113,9 @@ class FootnoteSearch extends HTMLElement {
     const mode = params.get("mode");
     if (MODE_VALUES.includes(mode)) this.mode.value = mode;
     this.box.value = params.get("q") || "";
-    this.pageTitle = q && document.title.startsWith(`${q} · `)
-      ? document.title.slice(q.length + 3) : document.title;
+    // The server's title is "<query> · <the page's own title>".
+    const cut = q ? document.title.lastIndexOf(" · ") : -1;
+    this.pageTitle = cut < 0 ? document.title : document.title.slice(cut + 3);
     this.shown = { q, mode: this.mode.value };
     if (q) this.searcher.search(q, this.mode.value, "never");
     else this.showRecent();
@@ -149,7 +150,8 @@ class FootnoteSearch extends HTMLElement {
 
   closed() {
     this.asker.stop();
-    this.searcher.cancel();
+    // Closing on results is settling on them: the search is counted now.
+    this.searcher.countShown({ keepalive: true });
     const back = this.returnTo && this.returnTo !== document.body ? this.returnTo : this.opener;
     (back.isConnected ? back : this.opener).focus();
   }

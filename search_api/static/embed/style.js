@@ -173,7 +173,7 @@ mark { padding: 0 .1em; border-radius: 2px; background: var(--footnote-mark); co
   .search-row { flex-wrap: wrap; }
   input { flex-basis: 100%; }
   :host([layout="page"]) .search-row button { flex: 1 1 auto; }
-  .search-keys { display: none; }
+  .search-keys, dialog .search-options { display: none; }
 }
 @media (prefers-reduced-motion: reduce) {
   .is-loading .search-row::after, .is-busy .answer-status::before, .answer-text.is-streaming::after {
