@@ -1,15 +1,19 @@
-"""The embeddable widget: `/embed.js` (an ES module defining <footnote-search>) and the modules
-it imports, for any site to load with one script tag."""
+"""The reader interface: `/embed.js` (an ES module defining <footnote-search>) and the modules
+it imports, for any site to load with one script tag, and for Footnote's own page `/`."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 router = APIRouter(include_in_schema=False)
+# What embed.js imports, directly or through each other (tests/unit/test_api_embed.py follows
+# the imports); `/` preloads them all.
+Module = Literal["ask", "dom", "keys", "links", "markup", "results", "searcher", "style"]
+MODULES: tuple[str, ...] = get_args(Module)
 FOLDER = Path(__file__).resolve().parent.parent / "static" / "embed"
 HEADERS = {
     # Module scripts are fetched in CORS mode: every site may load the code, which holds no
@@ -33,5 +37,5 @@ async def embed() -> FileResponse:
 
 
 @router.get("/embed/{name}.js")
-async def embed_part(name: Literal["ask", "dom", "style"]) -> FileResponse:
+async def embed_part(name: Module) -> FileResponse:
     return _module(FOLDER / f"{name}.js")

@@ -1,4 +1,5 @@
-"""The reader's search page: server-rendered, so it works without JavaScript too."""
+"""The reader's search page: the <footnote-search> component inline, over a server-rendered page
+that works without JavaScript too."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from indexer.ingest.fields import url_problem
 from search_api.deps import ServicesDep, in_search_thread
 from search_api.errors import public_text, status_for
 from search_api.presenters import search_response
+from search_api.routes.embed import MODULES
 from search_api.schemas import SearchResponse
 
 router = APIRouter(include_in_schema=False)
@@ -44,6 +46,13 @@ async def page(
     return templates.TemplateResponse(
         request,
         "page.html",
-        {"query": q, "mode": mode, "response": response, "error": error, "static_url": "/static"},
+        {
+            "query": q,
+            "mode": mode,
+            "response": response,
+            "error": error,
+            "static_url": "/static",
+            "modules": MODULES,
+        },
         status_code=status,
     )

@@ -1,7 +1,8 @@
 """A passage with inline Markdown reads as text on the reader's page: emphasis, code and links
 rendered, no `*`, backtick or `[text](url)` marks left, and a `javascript:` link in an article
 neither becomes a link nor runs. Both render paths are tried: the server's template (no
-JavaScript) and app.js re-rendering from /search JSON."""
+JavaScript) and the reader interface (<footnote-search>)
+re-rendering from /search JSON."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def test_a_passage_renders_its_markdown_on_the_server_page(
         assert_rendered(page)
 
 
-def test_a_passage_renders_its_markdown_when_app_js_renders_results(
+def test_a_passage_renders_its_markdown_when_the_component_renders_results(
     chromium: Browser, with_markdown: LiveServer
 ) -> None:
     with reading(chromium) as page:

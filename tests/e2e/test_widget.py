@@ -7,13 +7,12 @@ from __future__ import annotations
 import json
 import re
 import statistics
-from collections.abc import Iterator
 
 import pytest
 
 from tests.e2e.axe import blocking_violations, require_axe
 from tests.e2e.browser import ARTIFACTS, LIVE_WAIT_MS, QUESTION, reading
-from tests.e2e.widget_site import HOSTILE_TITLE, Sites, widget_sites
+from tests.e2e.widget_site import FOCUSED, HOSTILE_TITLE, Sites, open_blog
 
 try:
     from playwright.sync_api import Browser, Page, expect
@@ -25,21 +24,6 @@ pytestmark = pytest.mark.integration
 SHOTS = ARTIFACTS / "widget"
 ANSWER_WAIT_MS = 60_000
 MOBILE = {"width": 390, "height": 844}
-FOCUSED = "document.querySelector('footnote-search').shadowRoot.activeElement"
-
-
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
-    yield from widget_sites(tmp_path_factory.mktemp("widget"))
-
-
-def open_blog(page: Page, url: str) -> list[str]:
-    """Loads the blog; returns the console's CSP complaints as they come."""
-    complaints: list[str] = []
-    page.on("console", lambda m: complaints.append(m.text) if "Content Secur" in m.text else None)
-    page.goto(url)
-    page.wait_for_function("customElements.get('footnote-search') !== undefined")
-    return complaints
 
 
 def search(page: Page, query: str) -> None:
@@ -65,11 +49,11 @@ def test_the_hotkey_opens_the_widget_whose_results_lead_to_their_section(
         results = page.locator("footnote-search #results > li")
         expect(results.first).to_be_visible(timeout=LIVE_WAIT_MS)
         expect(results.first.locator("mark").first).to_be_visible()
-        expect(results.first.locator(".section").first).not_to_be_empty()
+        expect(results.first.locator(".passage-link").first).not_to_be_empty()
         expect(results.first.locator("time").first).to_have_text(re.compile(r"^\d{1,2} \w+ \d{4}$"))
         shot(page, "results-desktop-light")
 
-        passage = results.first.locator("ul a.hit").first
+        passage = results.first.locator("a.passage-link").first
         target = passage.get_attribute("href")
         assert target and "#" in target, "a passage links to its section"
         passage.click()
@@ -91,9 +75,9 @@ def test_asking_streams_an_answer_whose_citations_reveal_the_quoted_passage(
         page.get_by_role("button", name=re.compile("^Search")).click()
         search(page, QUESTION)
         page.keyboard.press("Control+Enter")
-        answer = page.locator("footnote-search section.answer")
+        answer = page.locator("footnote-search #answer-panel")
         expect(answer).to_have_attribute("aria-busy", "false", timeout=ANSWER_WAIT_MS)
-        expect(answer.locator(".status")).to_have_text("")
+        expect(answer.locator(".answer-status")).to_have_text("")
         expect(answer.locator(".answer-text")).not_to_be_empty()
         assert streams and streams[0].startswith(sites.api.url), "the answer came over SSE"
 
@@ -117,10 +101,10 @@ def test_the_widget_works_with_the_keyboard_alone(chromium: Browser, sites: Site
             timeout=LIVE_WAIT_MS
         )
         # The whole query's results, not a prefix's that are about to be replaced.
-        live = page.locator("footnote-search .live")
-        expect(live).to_have_text(re.compile(r"\d+ results? for docker compose$"))
+        count = page.locator("footnote-search #result-count")
+        expect(count).to_have_text(re.compile(r"\d+ results? for “docker compose”$"))
         page.keyboard.press("ArrowDown")
-        assert page.evaluate(f"{FOCUSED}.matches('#results a.title')")
+        assert page.evaluate(f"{FOCUSED}.matches('#results a.result-title')")
         page.keyboard.press("ArrowDown")
         page.keyboard.press("ArrowUp")
         page.keyboard.press("ArrowUp")
@@ -152,7 +136,7 @@ def test_an_origin_off_the_allow_list_gets_search_unavailable_and_no_data(
         open_blog(page, sites.stranger)
         page.keyboard.press("Control+k")
         search(page, "celery retries")
-        status = page.locator("footnote-search p.status").first
+        status = page.locator("footnote-search #result-count")
         expect(status).to_have_text(re.compile("^Search unavailable"), timeout=LIVE_WAIT_MS)
         expect(page.locator("footnote-search #results > li")).to_have_count(0)
 
@@ -165,7 +149,7 @@ def test_markup_in_an_article_cannot_run_script_in_the_host_page(
         page.keyboard.press("Control+k")
         search(page, "zorbleflux quokka")
         hostile = page.locator("footnote-search #results > li").filter(has_text="Zorbleflux")
-        expect(hostile.locator(".title")).to_have_text(HOSTILE_TITLE, timeout=LIVE_WAIT_MS)
+        expect(hostile.locator(".result-title")).to_have_text(HOSTILE_TITLE, timeout=LIVE_WAIT_MS)
         expect(hostile.locator(".passage").first).to_contain_text("<script>")
         for tag in ("img", "script", "svg"):
             expect(page.locator(f"footnote-search #results {tag}")).to_have_count(0)

@@ -1,6 +1,7 @@
 """An article written to attack the reader's page: its markup must show as text, run nothing,
 and the page must be served with a Content-Security-Policy. Both render paths are tried: the
-server's template (no JavaScript) and app.js re-rendering from /search JSON."""
+server's template (no JavaScript) and the reader interface (<footnote-search>)
+re-rendering from /search JSON."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def test_markup_in_an_article_renders_as_text_on_the_server_page(
         assert_rendered_as_text(page)
 
 
-def test_markup_in_an_article_renders_as_text_when_app_js_renders_results(
+def test_markup_in_an_article_renders_as_text_when_the_component_renders_results(
     chromium: Browser, hostile: LiveServer
 ) -> None:
     with reading(chromium) as page:
@@ -85,5 +86,5 @@ def test_markup_in_an_article_renders_as_text_when_app_js_renders_results(
         count = page.locator("#result-count")
         expect(count).to_have_text(re.compile(r"^\d+ results? for"), timeout=LIVE_WAIT_MS)
         assert_rendered_as_text(page)
-        # app.js itself runs under the policy: nothing of ours was blocked.
+        # The component itself runs under the policy: nothing of ours was blocked.
         assert violations == []

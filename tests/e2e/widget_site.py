@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tasks.processes import spawn, stop, wait_until_up
 from tests.builders import EXAMPLES, ROOT
 from tests.e2e.live_server import LiveServer, server_env
 from tests.services import free_port
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 HOSTILE_TITLE = "Zorbleflux <script>window.__pwned=1</script> <img src=x onerror=window.__pwned=1>"
 # A JSON Lines record keeps its markup as written (a folder's Markdown is cleaned of HTML on the
@@ -42,6 +46,8 @@ BLOG = """<!doctype html>
 <main><p>An article about queues, with a <a href="#more">link</a> to read on.</p></main>
 </body></html>
 """
+# The element focused inside the widget (the page's activeElement is the element itself).
+FOCUSED = "document.querySelector('footnote-search').shadowRoot.activeElement"
 CSS = "body { font: 16px/1.5 Georgia, serif; margin: 2rem; } header { display: flex; gap: 2rem; }"
 
 
@@ -98,3 +104,12 @@ def widget_sites(root: Path) -> Iterator[Sites]:
         for site in (blog, stranger):
             site.shutdown()
             site.server_close()
+
+
+def open_blog(page: Page, url: str) -> list[str]:
+    """Loads the blog; returns the console's CSP complaints as they come."""
+    complaints: list[str] = []
+    page.on("console", lambda m: complaints.append(m.text) if "Content Secur" in m.text else None)
+    page.goto(url)
+    page.wait_for_function("customElements.get('footnote-search') !== undefined")
+    return complaints

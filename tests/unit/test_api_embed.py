@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import re
 
+from fastapi.testclient import TestClient
+
 from indexer.bootstrap import Services
 from tests.builders import Client
 
@@ -28,14 +30,28 @@ def test_embed_js_is_a_module_any_site_may_load_with_a_cache_header(
         assert 'customElements.define("footnote-search"' in response.text
 
 
+def loaded_modules(client: TestClient) -> list[str]:
+    """Every path a host page fetches: /embed.js and what it imports, and so on down."""
+    seen = ["/embed.js"]
+    for path in seen:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        folder = path.rsplit("/", 1)[0]
+        for name in re.findall(r'from "\./((?:embed/)?\w+)\.js"', response.text):
+            found = f"/{name}.js" if path == "/embed.js" else f"{folder}/{name}.js"
+            if found not in seen:
+                seen.append(found)
+    return seen
+
+
 def test_every_module_embed_js_imports_is_served(
     make_client: Client, fake_services: Services
 ) -> None:
     client = make_client()
-    imports = re.findall(r'from "\./embed/(\w+)\.js"', client.get("/embed.js").text)
-    assert sorted(imports) == ["ask", "dom", "style"]
-    for name in imports:
-        part = client.get(f"/embed/{name}.js", headers={"Origin": STRANGER})
+    modules = loaded_modules(client)
+    assert "/embed/ask.js" in modules and "/embed/links.js" in modules
+    for path in modules:
+        part = client.get(path, headers={"Origin": STRANGER})
         assert part.status_code == 200 and part.headers["access-control-allow-origin"] == "*"
     assert client.get("/embed/../app.js").status_code == 404
     assert client.get("/embed/secrets.js").status_code == 422
@@ -55,6 +71,16 @@ def test_what_a_host_page_loads_is_at_most_30_kb_gzipped(
     make_client: Client, fake_services: Services
 ) -> None:
     client = make_client()
-    paths = ["/embed.js", "/embed/ask.js", "/embed/dom.js", "/embed/style.js"]
-    sizes = [len(gzip.compress(client.get(path).content)) for path in paths]
+    sizes = [len(gzip.compress(client.get(path).content)) for path in loaded_modules(client)]
     assert sum(sizes) <= 30 * 1024
+
+
+def test_the_reader_page_runs_the_component_and_preloads_every_module_it_imports(
+    make_client: Client, fake_services: Services
+) -> None:
+    client = make_client()
+    html = client.get("/").text
+    assert '<script type="module" src="/embed.js"></script>' in html
+    assert '<footnote-search layout="page"' in html
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
+    assert sorted(preloaded) == sorted(loaded_modules(client)[1:])

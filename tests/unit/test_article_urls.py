@@ -1,5 +1,6 @@
 """Article urls: absolute http(s) URLs and paths on the site, read the way browsers read them;
-the loaders refuse anything else, and the page links nothing else (the template and app.js)."""
+the loaders refuse anything else, and readers are linked to nothing else (the page's template
+and the reader interface's static/embed/links.js)."""
 
 from __future__ import annotations
 
@@ -104,16 +105,18 @@ def test_the_unseen_characters_are_the_bmp_s_controls_formats_and_spaces() -> No
     assert unseen == expected
 
 
-def test_the_page_script_applies_the_same_rule() -> None:
+def test_the_reader_interface_applies_the_same_rule() -> None:
     node = shutil.which("node")
     if node is None:
-        pytest.skip("node is not installed: the rule in app.js cannot be run here")
-    script = (ROOT / "search_api" / "static" / "app.js").read_text()
-    match = re.search(r"  const UNSEEN =.*?\n  \);\n", script, re.DOTALL)
-    assert match is not None, "app.js no longer defines UNSEEN and WEB_LINK"
+        pytest.skip("node is not installed: the rule in embed/links.js cannot be run here")
+    module = (ROOT / "search_api" / "static" / "embed" / "links.js").as_uri()
     urls = GOOD + BAD
-    verdicts = f"console.log(JSON.stringify({json.dumps(urls)}.map(u => WEB_LINK.test(u))));"
-    program = match.group() + verdicts
-    ran = subprocess.run([node, "-e", program], capture_output=True, text=True, check=True)
+    program = (
+        f"import {{ isWebLink }} from {json.dumps(module)};\n"
+        f"console.log(JSON.stringify({json.dumps(urls)}.map(isWebLink)));"
+    )
+    ran = subprocess.run(
+        [node, "--input-type=module", "-e", program], capture_output=True, text=True, check=True
+    )
     linked = json.loads(ran.stdout)
     assert dict(zip(urls, linked, strict=True)) == {u: url_problem(u) is None for u in urls}

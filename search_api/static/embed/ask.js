@@ -1,32 +1,58 @@
-// Ask inside the widget: POST /ask, then the answer streamed from /jobs/{id}/events (polling
-// the job when the stream keeps failing), its [n] markers turned into buttons that reveal the
-// quoted passage. All requests go without cookies.
+// Ask: POST /ask, then the answer streamed from /jobs/{id}/events (polling the job when the
+// stream keeps failing), its [n] markers turned into buttons that reveal the quoted passage;
+// an answer the articles cannot give says so and lists the closest articles. One answer job
+// at a time; requests go without cookies.
 import { day, el, errorDetail, link, parseJson } from "./dom.js";
 
 const POLL_MS = 500;
+// EventSource retries on its own (resuming with Last-Event-ID); after this many errors in a
+// row without an event in between, polling the status URL is the better bet.
 const STREAM_ERRORS_BEFORE_POLLING = 3;
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
-const UNAVAILABLE = "Search unavailable: this site cannot reach the search service.";
+const TERMINAL = new Set(["succeeded", "failed", "cancelled", "expired"]);
+const UNREACHABLE = "Ask could not reach the server. Check your connection and try again.";
+// A constant: no data from the API ever goes through this markup.
+const PANEL = `
+<div class="answer-top">
+  <h2 id="answer-heading" class="answer-heading">Answer</h2>
+  <button type="button" class="answer-close" id="answer-close">Close<span class="sr"> the answer</span></button>
+</div>
+<p class="answer-question" id="answer-question"></p>
+<p class="answer-kind" id="answer-kind" hidden></p>
+<p class="answer-status" id="answer-status"></p>
+<div class="answer-text" id="answer-text"></div>
+<div class="answer-sources" id="answer-sources" hidden>
+  <h3 class="answer-subheading" id="answer-sources-heading">Sources</h3>
+  <ol class="cite-list" id="answer-cite-list" aria-labelledby="answer-sources-heading"></ol>
+</div>
+<div class="answer-suggestions" id="answer-suggestions" hidden>
+  <h3 class="answer-subheading" id="answer-suggestions-heading">Closest articles</h3>
+  <ul class="suggestion-list" id="answer-suggestion-list" aria-labelledby="answer-suggestions-heading"></ul>
+</div>
+<p class="answer-footer" id="answer-footer"></p>`;
 
-export function createAsk({ api, panel, announce, filters }) {
-  const status = el("p", "status");
-  status.setAttribute("role", "status");
-  const kind = el("p", "meta");
-  const text = el("p", "answer-text");
-  const sources = el("ol", "sources");
-  panel.append(el("h2", "", "Answer"), kind, status, text, sources);
-  let current = null;
+export function createAsk({ api, panel, filters, onClose }) {
+  panel.innerHTML = PANEL;
+  const part = (name) => panel.querySelector(`#answer-${name}`);
+  const parts = {
+    question: part("question"), kind: part("kind"), status: part("status"), text: part("text"),
+    sources: part("sources"), citeList: part("cite-list"), suggestions: part("suggestions"),
+    suggestionList: part("suggestion-list"), footer: part("footer"),
+  };
+  part("close").addEventListener("click", () => {
+    stop();
+    panel.hidden = true;
+    onClose();
+  });
   let asks = 0;
+  let current = null;
 
   async function ask(question) {
     stop();
-    const job = { seq: ++asks, id: null, source: null, timer: 0, done: false, text: "" };
+    const job = { seq: ++asks, id: null, text: "", source: null, timer: 0, done: false,
+      started: performance.now() };
     current = job;
-    panel.hidden = false;
-    panel.setAttribute("aria-busy", "true");
-    kind.textContent = "";
-    text.replaceChildren();
-    sources.replaceChildren();
+    reset(question);
+    if (!question) return fail(job, "Type a question first, then press Ask.");
     setStatus("Thinking…");
     let response;
     let body;
@@ -39,14 +65,16 @@ export function createAsk({ api, panel, announce, filters }) {
       });
       body = await response.json().catch(() => null);
     } catch {
-      if (current === job) fail(job, UNAVAILABLE);
+      if (current === job) fail(job, UNREACHABLE);
       return;
     }
-    if (current !== job) return;
-    if (!response.ok || !body || typeof body.job_id !== "string") {
-      fail(job, errorDetail(body, response.status, "Ask"));
+    const accepted = response.ok && body && typeof body.job_id === "string";
+    if (current !== job) {
+      // A newer question was asked while this one was being submitted.
+      if (accepted) cancelJob(new URL(body.status_url, api));
       return;
     }
+    if (!accepted) return fail(job, errorDetail(body, response.status, "Ask"));
     job.id = body.job_id;
     job.statusUrl = new URL(body.status_url, api);
     if (typeof EventSource === "function" && body.events_url) {
@@ -54,16 +82,18 @@ export function createAsk({ api, panel, announce, filters }) {
     } else poll(job);
   }
 
+  // Stops following the current job, and cancels it on the server unless it has finished.
   function stop() {
     const job = current;
     current = null;
     if (!job) return;
-    if (job.source) job.source.close();
+    closeStream(job);
     clearTimeout(job.timer);
-    if (job.id && !job.done) {
-      fetch(job.statusUrl, { method: "DELETE", credentials: "omit", keepalive: true })
-        .catch(() => {});
-    }
+    if (job.id && !job.done) cancelJob(job.statusUrl);
+  }
+
+  function cancelJob(statusUrl) {
+    fetch(statusUrl, { method: "DELETE", credentials: "omit", keepalive: true }).catch(() => {});
   }
 
   function stream(job, url) {
@@ -76,34 +106,42 @@ export function createAsk({ api, panel, announce, filters }) {
       const data = parseJson(event.data);
       if (data) handle(data);
     });
+    on("status", (data) => onState(job, data));
     on("token", (data) => {
       if (typeof data.text !== "string") return;
       if (!job.text) setStatus("Writing…");
-      job.text += data.text;
-      text.textContent = job.text;
+      showStreamed(job, job.text + data.text);
     });
     on("result", (data) => {
-      source.close();
+      closeStream(job);
       finish(job, data);
     });
     source.addEventListener("error", () => {
       if (current !== job) return;
       errors += 1;
       if (source.readyState === EventSource.CLOSED || errors >= STREAM_ERRORS_BEFORE_POLLING) {
-        source.close();
+        closeStream(job);
         poll(job);
       }
     });
   }
 
+  function closeStream(job) {
+    if (job.source) job.source.close();
+    job.source = null;
+  }
+
   async function poll(job) {
     if (current !== job) return;
     try {
-      const response = await fetch(job.statusUrl, { credentials: "omit" });
+      const response = await fetch(job.statusUrl, {
+        credentials: "omit", headers: { Accept: "application/json" },
+      });
       const body = await response.json().catch(() => null);
       if (current !== job) return;
       if (response.ok && body && TERMINAL.has(body.state)) return finish(job, body);
-      if (response.status >= 400 && response.status < 500) {
+      if (response.ok && body) onState(job, body);
+      else if (response.status >= 400 && response.status < 500) {
         return fail(job, errorDetail(body, response.status, "Ask"));
       }
     } catch {
@@ -113,83 +151,193 @@ export function createAsk({ api, panel, announce, filters }) {
     job.timer = setTimeout(() => poll(job), POLL_MS);
   }
 
+  function onState(job, data) {
+    if (data.state === "queued" && data.retry_in_s !== undefined) {
+      // A retried attempt streams its answer again from the start.
+      showStreamed(job, "");
+      setStatus("The answer service is busy; trying again…");
+    } else if (data.state === "running" && Number(data.attempt) > 1) {
+      showStreamed(job, "");
+      setStatus("Thinking…");
+    } else if (!TERMINAL.has(data.state) && !job.text) {
+      setStatus("Thinking…");
+    }
+  }
+
+  function showStreamed(job, text) {
+    job.text = text;
+    parts.text.textContent = text;
+    parts.text.classList.toggle("is-streaming", text !== "");
+  }
+
   function finish(job, out) {
     job.done = true;
-    if (out.state !== "succeeded" || !out.result || typeof out.result !== "object") {
-      return fail(job, out.state === "cancelled" ? "Cancelled." : `Ask failed: ${out.error || "no answer"}`);
+    if (out.state === "succeeded" && out.result && typeof out.result === "object") {
+      render(job, out.result);
+    } else if (out.state === "cancelled") {
+      setStatus("Cancelled.");
+      setBusy(false);
+    } else if (out.state === "expired") {
+      fail(job, "The answer service was too busy to get to this question. Please ask again.");
+    } else {
+      fail(job, `failed: ${out.error || "the answer could not be produced"}`);
     }
-    render(job, out.result);
+  }
+
+  function fail(job, message) {
+    job.done = true;
+    showStreamed(job, "");
+    setStatus(message, true);
+    setBusy(false);
+  }
+
+  function reset(question) {
+    panel.hidden = false;
+    setBusy(true);
+    parts.question.textContent = question ? `“${question}”` : "";
+    parts.kind.hidden = true;
+    parts.kind.textContent = "";
+    parts.kind.className = "answer-kind";
+    parts.text.replaceChildren();
+    parts.text.classList.remove("is-streaming", "is-abstained");
+    parts.sources.hidden = true;
+    parts.citeList.replaceChildren();
+    parts.suggestions.hidden = true;
+    parts.suggestionList.replaceChildren();
+    parts.footer.textContent = "";
+  }
+
+  function setBusy(busy) {
+    panel.setAttribute("aria-busy", String(busy));
+    panel.classList.toggle("is-busy", busy);
+  }
+
+  function setStatus(message, isError = false) {
+    parts.status.textContent = message;
+    parts.status.classList.toggle("is-error", isError);
   }
 
   function render(job, result) {
+    const text = typeof result.answer === "string" ? result.answer : "";
     const abstained = Boolean(result.abstained) || result.kind === "abstained";
     const cited = new Map();
     if (!abstained && Array.isArray(result.citations)) {
       for (const citation of result.citations) cited.set(String(citation.number), citation);
     }
-    const quoteId = (n) => `fn-quote-${job.seq}-${n}`;
-    kind.textContent = abstained ? "Not answered by the articles"
-      : result.kind === "llm" ? "Generated, checked against the sources"
-        : "Quoted from the articles";
-    const answer = typeof result.answer === "string" ? result.answer : "";
-    text.replaceChildren(...markers(answer, cited, quoteId));
-    sources.replaceChildren(...[...cited.values()].map((c) => source(c, quoteId(c.number))));
+    const quoteId = (number) => `answer-quote-${job.seq}-${number}`;
+
+    showKind(result, abstained);
     setStatus("");
-    panel.setAttribute("aria-busy", "false");
-    announce(abstained ? "The articles do not answer this." : "Answer ready.");
+    parts.text.classList.remove("is-streaming");
+    parts.text.classList.toggle("is-abstained", abstained);
+    parts.text.replaceChildren(...markers(text, cited, quoteId));
+
+    const sources = [...cited.values()].map((c) => sourceItem(c, quoteId(c.number)));
+    parts.citeList.replaceChildren(...sources);
+    parts.sources.hidden = sources.length === 0;
+
+    const suggestions = abstained && Array.isArray(result.suggestions) ? result.suggestions : [];
+    parts.suggestionList.replaceChildren(...suggestions.map(suggestionItem));
+    parts.suggestions.hidden = suggestions.length === 0;
+
+    // Timed here rather than from `timings_ms`, which leaves out the wait for a worker.
+    const seconds = (performance.now() - job.started) / 1000;
+    parts.footer.textContent = result.cached
+      ? "Answered earlier; shown from the answer cache."
+      : `Answered in ${seconds.toFixed(1)} s.`;
+    setBusy(false);
   }
 
-  function markers(answer, cited, quoteId) {
-    return answer.split(/\[(\d+)\]/).map((piece, index) => {
+  function showKind(result, abstained) {
+    let label = "Extractive (quoted from the articles, no AI model)";
+    let variant = "is-extractive";
+    if (abstained) {
+      label = "Not answered by the articles";
+      variant = "is-abstained";
+    } else if (result.kind === "llm") {
+      const model = typeof result.model === "string" && result.model ? result.model : "an AI model";
+      label = `Generated by ${model}, checked against the sources`;
+      variant = "is-generated";
+    }
+    parts.kind.textContent = label;
+    parts.kind.className = `answer-kind ${variant}`;
+    parts.kind.hidden = false;
+  }
+
+  // The answer is plain text; only its [n] markers become elements, all text goes in as text.
+  function markers(text, cited, quoteId) {
+    return text.split(/\[(\d+)\]/).map((piece, index) => {
       if (index % 2 === 0 || !cited.has(piece)) {
         return document.createTextNode(index % 2 === 0 ? piece : `[${piece}]`);
       }
+      const citation = cited.get(piece);
       const button = el("button", "cite", `[${piece}]`);
       button.type = "button";
-      button.setAttribute("aria-label", `Source ${piece}: ${cited.get(piece).title || ""}`);
+      button.title = citation.title || `Source ${piece}`;
       button.setAttribute("aria-expanded", "false");
       button.setAttribute("aria-controls", quoteId(piece));
-      button.addEventListener("click", () => toggle(quoteId(piece), button));
+      button.addEventListener("click", () => toggleQuote(quoteId(piece), true));
       return button;
     });
   }
 
-  function source(citation, id) {
-    const item = el("li", "result");
-    item.append(link(citation.url, "title", `[${citation.number}] ${citation.title || "Untitled"}`));
-    const meta = el("div", "meta");
-    if (citation.heading) meta.append(el("span", "section", citation.heading), " ");
-    const published = day(citation.published);
-    if (published) meta.append(published);
-    const quote = el("blockquote", "quote", citation.quote || "");
-    quote.id = id;
-    quote.hidden = true;
-    item.append(meta, quote);
+  function sourceItem(citation, id) {
+    const item = el("li", "cite-item");
+    item.dataset.number = String(citation.number);
+    const summary = el("p", "cite-summary");
+    summary.append(el("span", "cite-number", `[${citation.number}]`), " ");
+    const title = link(citation.url, "cite-title", citation.title || "Untitled article");
+    summary.append(title, " ", meta(citation));
+
+    const toggle = el("button", "cite-toggle", "Show quote");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.setAttribute("aria-controls", id);
+    toggle.addEventListener("click", () => toggleQuote(id, false));
+
+    const box = el("div", "cite-box");
+    box.id = id;
+    box.hidden = true;
+    const quote = el("blockquote", "cite-quote");
+    if (title.tagName === "A") quote.setAttribute("cite", title.getAttribute("href"));
+    quote.append(el("p", "cite-passage", citation.quote || ""));
+    box.append(quote);
+    item.append(summary, toggle, box);
     return item;
   }
 
-  function toggle(id, button) {
-    const quote = panel.getRootNode().getElementById(id);
-    if (!quote) return;
-    quote.hidden = !quote.hidden;
+  function meta(of) {
+    const node = el("span", "cite-meta");
+    if (of.heading) node.append(el("span", "cite-heading", of.heading));
+    const published = day(of.published);
+    if (published) node.append(published);
+    return node;
+  }
+
+  function toggleQuote(id, fromMarker) {
+    const box = panel.querySelector(`#${id}`);
+    if (!box) return;
+    const open = box.hidden;
+    const item = box.closest(".cite-item");
+    box.hidden = !open;
+    item.classList.toggle("is-open", open);
     for (const control of panel.querySelectorAll(`[aria-controls="${id}"]`)) {
-      control.setAttribute("aria-expanded", String(!quote.hidden));
+      control.setAttribute("aria-expanded", String(open));
+      if (control.classList.contains("cite-toggle")) {
+        control.textContent = open ? "Hide quote" : "Show quote";
+      }
     }
-    if (!quote.hidden) quote.scrollIntoView({ block: "nearest" });
-    button.focus();
+    if (open && fromMarker) {
+      const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      item.scrollIntoView({ block: "nearest", behavior: still ? "auto" : "smooth" });
+    }
   }
 
-  function fail(job, message) {
-    job.done = true;
-    text.textContent = "";
-    setStatus(message, true);
-    panel.setAttribute("aria-busy", "false");
-    announce(message);
-  }
-
-  function setStatus(message, isError = false) {
-    status.textContent = message;
-    status.classList.toggle("error", isError);
+  function suggestionItem(suggestion) {
+    const item = el("li", "suggestion");
+    item.append(link(suggestion.url, "suggestion-title", suggestion.title || "Untitled article"));
+    item.append(" ", meta(suggestion));
+    return item;
   }
 
   return { ask, stop };

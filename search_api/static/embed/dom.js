@@ -1,26 +1,15 @@
 // Building blocks that only ever put text into the page: data from the API goes in through
 // textContent, text nodes and the copied elements below, never through innerHTML.
+import { isWebLink } from "./links.js";
+
+// Formatted by hand, as the server's template does, so both print "18 April 2023".
 const MONTHS = [
   "January", "February", "March", "April", "May", "June", "July",
   "August", "September", "October", "November", "December",
 ];
-// The server's link rule (WEB_LINK_PATTERN in indexer/ingest/fields.py, as app.js applies it):
-// only absolute http(s) URLs with a plain host become hrefs; no `//host`, backslash, or the
-// invisible characters some browsers drop.
-const UNSEEN =
-  "\\u0000-\\u0020\\u007f-\\u00a0\\u00ad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891" +
-  "\\u08e2\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000" +
-  "\\ufeff\\ufff9-\\ufffb";
-const WEB_LINK = new RegExp(
-  `^https?://[^${UNSEEN}\\\\/?#@\\[\\]:]+(?::[0-9]{1,5})?(?:[/?#][^${UNSEEN}\\\\]*)?$`,
-  "iu",
-);
 // What the server's `highlighted` passage may contain: its Markdown emphasis, code, web
 // links and <mark>. Anything else is reduced to its text.
 const PASSAGE_TAGS = new Set(["MARK", "EM", "STRONG", "CODE", "A"]);
-const TEXT_TAGS = new Set(["MARK", "EM", "STRONG", "CODE"]);
-
-export const isWebLink = (url) => typeof url === "string" && WEB_LINK.test(url);
 
 export function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -31,7 +20,7 @@ export function el(tag, className, text) {
 
 export function link(url, className, text) {
   const node = el(isWebLink(url) ? "a" : "span", className, text);
-  if (node.tagName === "A") node.href = url;
+  if (node.tagName === "A") node.setAttribute("href", url);
   return node;
 }
 
@@ -43,22 +32,22 @@ export function day(iso) {
   return node;
 }
 
-// DOMParser's document is inert (nothing in it runs or loads); only allowed elements are
-// re-created, attribute-free except a checked href.
-// Inside a result link, the passage's own links are reduced to text (links do not nest).
-export function passageNodes(markup, { links = true } = {}) {
+// The server escapes each passage and adds only PASSAGE_TAGS; copying them node by node from
+// an inert parse (DOMParser's document runs and loads nothing) keeps any other markup out even
+// if that promise were ever broken. Copies carry no attribute but a checked href.
+export function passageNodes(markup) {
   const parsed = new DOMParser().parseFromString(String(markup || ""), "text/html");
-  return copies(parsed.body, links ? PASSAGE_TAGS : TEXT_TAGS);
+  return copies(parsed.body);
 }
 
-function copies(source, allowed) {
+function copies(source) {
   const nodes = [];
   for (const child of source.childNodes) {
     if (child.nodeType === Node.TEXT_NODE) nodes.push(document.createTextNode(child.data));
     if (child.nodeType !== Node.ELEMENT_NODE) continue;
-    const inner = copies(child, allowed);
+    const inner = copies(child);
     const href = child.tagName === "A" ? child.getAttribute("href") : null;
-    if (!allowed.has(child.tagName) || (child.tagName === "A" && !isWebLink(href))) {
+    if (!PASSAGE_TAGS.has(child.tagName) || (child.tagName === "A" && !isWebLink(href))) {
       nodes.push(...inner);
       continue;
     }
@@ -66,6 +55,9 @@ function copies(source, allowed) {
     if (href) {
       copy.setAttribute("href", href);
       copy.setAttribute("rel", "nofollow");
+    }
+    if (child.tagName === "CODE" && child.classList.contains("code-block")) {
+      copy.className = "code-block";
     }
     copy.append(...inner);
     nodes.push(copy);
@@ -83,6 +75,6 @@ export function parseJson(text) {
 }
 
 export function errorDetail(body, status, what) {
-  if (body && typeof body.detail === "string") return body.detail;
-  return `${what} failed (HTTP ${status}).`;
+  if (body && typeof body.detail === "string" && body.detail) return body.detail;
+  return `${what} failed (HTTP ${status}). Please try again.`;
 }

@@ -1,41 +1,28 @@
-// <footnote-search>: Footnote's search-and-ask dialog for any page. A site adds
+// <footnote-search>: Footnote's reader interface (search as you type and Ask), for any page
+// and for Footnote's own `/`. A site adds
 //   <script type="module" src="https://search.example.com/embed.js"></script>
 //   <footnote-search></footnote-search>
 // Attributes: api (defaults to where this script came from), placeholder, ask="off",
-// tag (comma-separated), author, hotkey (a letter for Ctrl/Cmd+letter; "none": no hotkeys).
+// tag (comma-separated), author, hotkey (a letter for Ctrl/Cmd+letter; "none": no hotkeys),
+// layout="page" (inline instead of a button and a dialog; the element's children are the
+// no-JavaScript fallback, replaced once it runs).
 import { createAsk } from "./embed/ask.js";
-import { day, el, errorDetail, link, passageNodes } from "./embed/dom.js";
+import { el } from "./embed/dom.js";
+import { isTyping, keepFocus, moveFocus, trapTab } from "./embed/keys.js";
+import { keysHelp, MODAL, MODE_VALUES, PAGE } from "./embed/markup.js";
+import { countText, foldLongPassages, intentText, resultItem } from "./embed/results.js";
+import { createSearcher } from "./embed/searcher.js";
 import { CSS } from "./embed/style.js";
 
 const DEBOUNCE_MS = 30;
 const MIN_CHARS = 2;
 const RECENT_KEY = "footnote-search:recent";
 const RECENT_MAX = 6;
-const UNAVAILABLE = "Search unavailable: this site cannot reach the search service.";
 const MAC = /Mac|iPhone|iPad/.test(navigator.platform || "");
 const SHEET = new CSSStyleSheet();
 SHEET.replaceSync(CSS);
-// A constant: no data from the API or the host ever goes through this markup.
-const SKELETON = `
-<button class="open" part="button" type="button" aria-haspopup="dialog">
-  <span>Search</span><kbd class="key"></kbd></button>
-<dialog aria-label="Search the articles">
-  <div class="bar" role="search">
-    <input type="search" autocomplete="off" spellcheck="false" aria-label="Search the articles"
-      aria-controls="results" aria-describedby="hint">
-    <button class="ask" type="button">Ask</button>
-    <button class="close" type="button">Close</button>
-  </div>
-  <div class="body">
-    <p class="status" role="status"></p>
-    <section class="recent" hidden><h2>Recent searches</h2><ul></ul></section>
-    <section class="answer" hidden aria-label="Answer"></section>
-    <ul id="results" aria-label="Results"></ul>
-  </div>
-  <div class="foot"><span id="hint"><kbd>↑</kbd> <kbd>↓</kbd> move, <kbd>Enter</kbd> open,
-    <kbd class="mod"></kbd> <kbd>Enter</kbd> ask</span><span>Footnote</span></div>
-  <div class="sr live" aria-live="polite"></div>
-</dialog>`;
+
+const longEnough = (q) => q.replace(/\s+/g, "").length >= MIN_CHARS;
 
 class FootnoteSearch extends HTMLElement {
   connectedCallback() {
@@ -47,6 +34,7 @@ class FootnoteSearch extends HTMLElement {
   disconnectedCallback() {
     document.removeEventListener("keydown", this.onHotkey);
     this.asker?.stop();
+    this.searcher?.cancel();
   }
 
   get api() {
@@ -61,58 +49,100 @@ class FootnoteSearch extends HTMLElement {
   }
 
   build() {
+    this.inline = this.getAttribute("layout") === "page";
+    // The fallback's search box had autofocus: the reader may already be typing into it.
+    const hadFocus = this.inline && (this.contains(document.activeElement) ||
+      document.activeElement === document.body);
     const root = this.attachShadow({ mode: "open" });
     root.adoptedStyleSheets = [SHEET];
-    root.innerHTML = SKELETON;
+    root.innerHTML = this.inline ? PAGE : MODAL;
+    if (this.inline) this.replaceChildren();
     const $ = (selector) => root.querySelector(selector);
     Object.assign(this, {
-      opener: $(".open"), dialog: $("dialog"), box: $("input"), status: $(".status"),
-      recent: $(".recent"), results: $("#results"), live: $(".live"), answer: $(".answer"),
+      frame: $(this.inline ? ".frame" : "dialog"), form: $("form"), box: $("#q"),
+      mode: $("#mode"), count: $("#result-count"), intent: $("#date-intent"),
+      recent: $(".recent"), results: $("#results"), opener: $(".open"),
     });
     const key = (this.getAttribute("hotkey") || "k").toUpperCase();
-    $(".key").textContent = key === "NONE" ? "" : `${MAC ? "⌘" : "Ctrl"} ${key}`;
-    $(".key").hidden = key === "NONE";
-    $(".mod").textContent = MAC ? "⌘" : "Ctrl";
-    this.box.placeholder = this.getAttribute("placeholder") || "Search the articles";
-    const askButton = $(".ask");
+    if (this.opener) {
+      $(".hotkey").textContent = `${MAC ? "⌘" : "Ctrl"} ${key}`;
+      $(".hotkey").hidden = key === "NONE";
+      this.opener.addEventListener("click", () => this.open());
+      $(".close").addEventListener("click", () => this.frame.close());
+      this.frame.addEventListener("close", () => this.closed());
+      this.frame.addEventListener("click", (event) => {
+        if (event.target === this.frame) this.frame.close(); // the backdrop
+      });
+    }
+    // Each layout keeps its own controls: inline, the Search button, the mode menu and the
+    // help line; in the dialog, Close.
+    const unused = this.inline ? [".close"] : [".search-button", ".mode", ".search-help"];
+    for (const node of root.querySelectorAll(unused.join(","))) node.remove();
+    if (!this.inline) this.box.setAttribute("aria-describedby", "search-keys");
+    $("#search-keys").innerHTML = keysHelp(this.inline, MAC ? "⌘" : "Ctrl");
+    this.box.placeholder = this.getAttribute("placeholder") ||
+      (this.inline ? "e.g. how do I retry a Celery task safely?" : "Search the articles");
+    const askButton = $("#ask-button");
     askButton.hidden = this.getAttribute("ask") === "off";
     const { tags, author } = this.filters;
     this.asker = createAsk({
-      api: this.api, panel: this.answer, announce: (m) => this.announce(m),
+      api: this.api, panel: $("#answer-panel"), onClose: () => this.box.focus(),
       filters: tags.length || author ? { tags, ...(author ? { author } : {}) } : null,
     });
-    this.seq = 0;
-    this.opener.addEventListener("click", () => this.open());
-    $(".close").addEventListener("click", () => this.dialog.close());
+    this.searcher = createSearcher({
+      api: this.api, size: this.inline ? 10 : 8, filters: this.filters,
+      show: (body, q) => this.show(body, q), fail: (message) => this.fail(message),
+      busy: (busy) => this.busy(busy),
+    });
     askButton.addEventListener("click", () => this.ask());
-    this.dialog.addEventListener("close", () => this.closed());
-    this.dialog.addEventListener("click", (event) => {
-      if (event.target === this.dialog) this.dialog.close(); // the backdrop
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.run(true);
     });
-    this.dialog.addEventListener("keydown", (event) => this.keys(event));
+    this.frame.addEventListener("keydown", (event) => this.keys(event));
     this.box.addEventListener("input", () => this.schedule());
-    this.results.addEventListener("click", (event) => {
-      if (event.target.closest("a")) this.remember(this.box.value.trim());
-    });
+    this.mode?.addEventListener("change", () => this.run(false));
+    this.results.addEventListener("click", (event) => this.opened(event));
+    if (this.inline) this.start(hadFocus);
+  }
+
+  // Inline, the page's address holds the search to show, as the server rendered it.
+  start(focus) {
+    const params = new URLSearchParams(location.search);
+    const q = (params.get("q") || "").trim();
+    const mode = params.get("mode");
+    if (MODE_VALUES.includes(mode)) this.mode.value = mode;
+    this.box.value = params.get("q") || "";
+    // The server's title is "<query> · <the page's own title>".
+    const cut = q ? document.title.lastIndexOf(" · ") : -1;
+    this.pageTitle = cut < 0 ? document.title : document.title.slice(cut + 3);
+    this.shown = { q, mode: this.mode.value };
+    if (q) this.searcher.search(q, this.mode.value, "never");
+    else this.showRecent();
+    if (focus) {
+      this.box.focus();
+      this.box.setSelectionRange(this.box.value.length, this.box.value.length);
+    }
   }
 
   hotkey(event) {
     const key = (this.getAttribute("hotkey") || "k").toLowerCase();
-    if (key === "none" || this.dialog.open || event.defaultPrevented || event.isComposing) return;
+    if (key === "none" || this.frame.open || event.defaultPrevented || event.isComposing) return;
     const withModifier = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === key;
-    const target = event.composedPath()[0];
-    const typing = target instanceof HTMLElement &&
-      (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-    if (withModifier || (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey)) {
-      event.preventDefault();
-      this.open();
-    }
+    const slash = event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey &&
+      !isTyping(event.composedPath()[0]);
+    if (!withModifier && !slash) return;
+    event.preventDefault();
+    if (this.inline) {
+      this.box.focus();
+      this.box.select();
+    } else this.open();
   }
 
   open() {
-    if (this.dialog.open) return;
+    if (this.frame.open) return;
     this.returnTo = document.activeElement;
-    this.dialog.showModal();
+    this.frame.showModal();
     this.box.focus();
     this.box.select();
     if (!this.box.value.trim()) this.showRecent();
@@ -120,37 +150,28 @@ class FootnoteSearch extends HTMLElement {
 
   closed() {
     this.asker.stop();
-    this.inFlight?.abort();
+    // Closing on results is settling on them: the search is counted now.
+    this.searcher.countShown({ keepalive: true });
     const back = this.returnTo && this.returnTo !== document.body ? this.returnTo : this.opener;
     (back.isConnected ? back : this.opener).focus();
   }
 
-  // Arrows move between the search box and the links; Tab stays inside the dialog.
   keys(event) {
+    const root = this.shadowRoot;
     const inBox = event.composedPath()[0] === this.box;
     if (inBox && event.key === "Enter" && !event.isComposing) {
       event.preventDefault();
       if (event.ctrlKey || event.metaKey) this.ask();
       else this.run(true);
-      return;
-    }
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      const stops = [this.box, ...this.dialog.querySelectorAll(
-        ".recent button, #results a, .answer a, .answer button")].filter((n) => n.offsetParent);
-      const at = stops.indexOf(this.shadowRoot.activeElement);
-      const next = at + (event.key === "ArrowDown" ? 1 : -1);
-      if (at < 0 || next < 0 || next >= stops.length) return;
+    } else if (inBox && event.key === "Escape" && this.inline && this.box.value) {
+      // Replaces the browser's own clearing of search fields, which would skip our reset.
       event.preventDefault();
-      stops[next].focus();
-      stops[next].scrollIntoView({ block: "nearest" });
-    } else if (event.key === "Tab") {
-      const all = [...this.dialog.querySelectorAll("input, button, a[href]")]
-        .filter((n) => n.offsetParent);
-      const edge = event.shiftKey ? all[0] : all[all.length - 1];
-      if (this.shadowRoot.activeElement === edge) {
-        event.preventDefault();
-        (event.shiftKey ? all[all.length - 1] : all[0]).focus();
-      }
+      this.box.value = "";
+      this.run(false);
+    } else if (!event.isComposing && (moveFocus(event, {
+      root, box: this.box, recent: this.recent, results: this.results, inline: this.inline,
+    }) || (!this.inline && trapTab(event, { root, dialog: this.frame })))) {
+      event.preventDefault();
     }
   }
 
@@ -159,94 +180,87 @@ class FootnoteSearch extends HTMLElement {
     this.timer = setTimeout(() => this.run(false), DEBOUNCE_MS);
   }
 
-  async run(force) {
+  // `force`: Enter, which searches whatever was typed and counts it.
+  run(force) {
+    clearTimeout(this.timer);
     const q = this.box.value.trim();
-    if (!force && q === this.shown) return;
-    this.shown = q;
-    this.inFlight?.abort();
-    if (q.replace(/\s+/g, "").length < MIN_CHARS) {
-      this.results.replaceChildren();
-      this.setStatus("");
+    const mode = this.inline ? this.mode.value : undefined;
+    const same = this.shown && this.shown.q === q && this.shown.mode === mode;
+    if (!force && same) return;
+    this.shown = { q, mode };
+    if (this.inline) this.syncUrl(q, mode);
+    if (q === "" || (!force && !longEnough(q))) {
+      this.searcher.cancel();
+      this.replaceResults([]);
+      this.setCount("");
+      this.intent.hidden = true;
       this.showRecent();
       return;
     }
     this.recent.hidden = true;
-    const seq = ++this.seq;
-    const params = new URLSearchParams({ q, k: "8" });
-    const { tags, author } = this.filters;
-    for (const tag of tags) params.append("tag", tag);
-    if (author) params.set("author", author);
-    this.inFlight = new AbortController();
-    let response;
-    let body;
-    try {
-      response = await fetch(new URL(`search?${params}`, this.api), {
-        credentials: "omit", headers: { Accept: "application/json" },
-        signal: this.inFlight.signal,
-      });
-      body = await response.json().catch(() => null);
-    } catch (error) {
-      if (seq === this.seq && error.name !== "AbortError") this.unavailable();
-      return;
-    }
-    if (seq !== this.seq) return;
-    if (!response.ok || !body || !Array.isArray(body.results)) {
-      this.results.replaceChildren();
-      this.setStatus(errorDetail(body, response.status, "Search"), true);
-      return;
-    }
-    this.render(q, body.results);
+    if (force) this.remember(q);
+    this.searcher.search(q, mode, force);
   }
 
-  render(q, hits) {
-    this.results.replaceChildren(...hits.map((hit) => this.resultItem(hit)));
-    const words = hits.length === 1 ? "1 result" : `${hits.length} results`;
-    this.setStatus(hits.length ? "" : `No results for “${q}”.`);
-    this.announce(`${words} for ${q}`);
+  syncUrl(q, mode) {
+    const params = new URLSearchParams();
+    if (q) params.set("q", q);
+    if (q || mode !== MODE_VALUES[0]) params.set("mode", mode);
+    const search = params.toString();
+    history.replaceState(history.state, "", `${location.pathname}${search ? `?${search}` : ""}`);
+    document.title = q ? `${q} · ${this.pageTitle}` : this.pageTitle;
+  }
+
+  show(body, q) {
+    this.recent.hidden = true;
+    this.replaceResults(body.results.map(resultItem));
+    foldLongPassages(this.results);
+    this.setCount(countText(body.total ?? body.results.length, q));
+    this.intent.textContent = intentText(body.date_intent);
+    this.intent.hidden = !body.date_intent;
     this.dispatchEvent(new CustomEvent("footnote-results", {
-      bubbles: true, detail: { query: q, count: hits.length },
+      bubbles: true, detail: { query: q, count: body.results.length },
     }));
   }
 
-  resultItem(hit) {
-    const item = el("li", "result");
-    item.append(link(hit.url, "hit title", hit.title || "Untitled"));
-    const meta = el("div", "meta");
-    const published = day(hit.published);
-    if (published) meta.append(published);
-    if (hit.author) meta.append(` · ${hit.author}`);
-    if (meta.childNodes.length) item.append(meta);
-    const passages = el("ul");
-    for (const passage of hit.passages || []) {
-      const row = el("li");
-      const anchor = link(passage.url, "hit");
-      anchor.append(el("span", "section", passage.heading || "Introduction"));
-      const text = el("p", "passage");
-      text.append(...passageNodes(passage.highlighted, { links: false }));
-      anchor.append(text);
-      row.append(anchor);
-      passages.append(row);
-    }
-    item.append(passages);
-    return item;
+  fail(message) {
+    this.replaceResults([]);
+    this.intent.hidden = true;
+    this.setCount(message, true);
+  }
+
+  replaceResults(items) {
+    keepFocus(this.results, this.box, () => this.results.replaceChildren(...items));
+  }
+
+  busy(busy) {
+    this.form.classList.toggle("is-loading", busy);
+    if (busy) this.results.setAttribute("aria-busy", "true");
+    else this.results.removeAttribute("aria-busy");
+  }
+
+  setCount(message, isError = false) {
+    this.count.textContent = message;
+    this.count.classList.toggle("is-error", isError);
+  }
+
+  opened(event) {
+    const link = event.target.closest("a.result-title, a.passage-link");
+    const item = link && link.closest("li.result");
+    if (!item) return;
+    this.remember(this.box.value.trim());
+    this.searcher.opened(item.dataset.articleId);
   }
 
   ask() {
-    const question = this.box.value.trim();
     if (this.getAttribute("ask") === "off") return;
-    if (!question) return this.setStatus("Type a question first, then press Ask.", true);
+    const question = this.box.value.trim();
     this.remember(question);
     this.asker.ask(question);
-  }
-
-  unavailable() {
-    this.results.replaceChildren();
-    this.setStatus(UNAVAILABLE, true);
-    this.announce(UNAVAILABLE);
+    if (!question) this.box.focus();
   }
 
   showRecent() {
-    const list = this.recent.querySelector("ul");
     const items = readRecent().map((q) => {
       const button = el("button", "", q);
       button.type = "button";
@@ -259,7 +273,7 @@ class FootnoteSearch extends HTMLElement {
       row.append(button);
       return row;
     });
-    list.replaceChildren(...items);
+    this.recent.querySelector("ul").replaceChildren(...items);
     this.recent.hidden = items.length === 0;
   }
 
@@ -271,16 +285,6 @@ class FootnoteSearch extends HTMLElement {
     } catch {
       // storage is off (private mode, sandboxed frame): recents are a nicety only
     }
-  }
-
-  setStatus(message, isError = false) {
-    this.status.textContent = message;
-    this.status.classList.toggle("error", isError);
-  }
-
-  announce(message) {
-    this.live.textContent = "";
-    setTimeout(() => { this.live.textContent = message; }, 50);
   }
 }
 
