@@ -9,6 +9,10 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+# The shape of a cached answer: raised when fields are added, so answers cached before then
+# (without them) are not served to clients that expect them.
+ANSWER_FORMAT = 2
+
 
 def answer_key(
     question: str, filters: dict[str, Any], k: int | None, model: str, generation: int
@@ -16,7 +20,7 @@ def answer_key(
     """Same normalised question, filters, model and snapshot: same answer. A new snapshot
     changes the key, so it invalidates every cached answer at once."""
     normalised = " ".join(question.casefold().split()).rstrip("?!. ")
-    payload = json.dumps([normalised, filters, k, model, generation], sort_keys=True)
+    payload = json.dumps([normalised, filters, k, model, generation, ANSWER_FORMAT], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

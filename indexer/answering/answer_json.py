@@ -1,9 +1,13 @@
-"""Answers as plain JSON-ready dicts: what a job stores and the API returns."""
+"""Answers as plain JSON-ready dicts: what a job stores and the API returns.
+
+`answer` and each `quote` are the Markdown as written; `*_plain` and `*_html` are what readers
+read (`answer_text`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from indexer.answering.answer_text import answer_fields, quote_fields
 from indexer.model import Answer, Citation, Hit
 
 
@@ -11,6 +15,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "answer": answer.text,
+        **answer_fields(answer),
         "kind": answer.kind,
         "abstained": answer.abstained,
         "confidence": round(answer.confidence, 4),
@@ -34,6 +39,7 @@ def _citation(citation: Citation) -> dict[str, Any]:
         "heading": citation.heading,
         "published": citation.published.isoformat() if citation.published else None,
         "quote": citation.quote,
+        **quote_fields(citation),
         "start": citation.start,
         "end": citation.end,
     }

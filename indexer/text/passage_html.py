@@ -10,7 +10,7 @@ word even where marks around it are hidden.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from indexer.text.inline_markdown import Run, runs
@@ -42,12 +42,22 @@ def safe_href(target: str, base: str | None = None) -> str | None:
     return candidate if candidate.startswith("/") else None
 
 
-def passage_html(text: str, spans: Sequence[tuple[int, int]], base_url: str | None = None) -> str:
-    """`text` as HTML with its inline Markdown rendered and each span of it in `<mark>`."""
+def passage_html(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    base_url: str | None = None,
+    *,
+    base_at: Callable[[int], str | None] | None = None,
+) -> str:
+    """`text` as HTML with its inline Markdown rendered and each span of it in `<mark>`.
+
+    Links are read against `base_url`, or, for text quoting several articles (an answer), against
+    what `base_at` gives for the source offset where the link starts."""
     out: list[str] = []
     open_tags: list[str] = []  # the opening tag of each element open now, outermost first
     for shown, run, marked in _pieces(runs(text), spans):
-        wanted = _tags(run, marked, base_url)
+        base = base_at(run.start) if base_at is not None and run.href else base_url
+        wanted = _tags(run, marked, base)
         keep = 0
         while keep < min(len(open_tags), len(wanted)) and open_tags[keep] == wanted[keep]:
             keep += 1
