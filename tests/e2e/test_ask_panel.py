@@ -1,11 +1,14 @@
 """The Ask panel in headless Chromium: a question answered by the embedded worker, with
-citations that open their passages, and an honest abstention for what the articles don't cover.
+citations that open their passages, an answer and quote whose Markdown reads as text (code,
+emphasis, links) while an article's markup runs nothing, and an honest abstention for what the
+articles don't cover.
 
 Reuses the browser set-up of test_search_page.py (same Chromium, same skip-or-fail rule).
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -24,6 +27,23 @@ UNANSWERABLE = "what is the capital of Mongolia"
 # The worker loads the model on its first job, then retrieves and answers.
 ANSWER_WAIT_MS = 60_000
 ARTICLE_LINK = "ledger.example.com/articles/"
+PWN = "window.__pwned=1"
+# A JSON Lines record keeps its Markdown and markup as written (a folder's Markdown is cleaned
+# on the way in); its made-up words match no other test's query.
+MARKDOWN_ARTICLE = json.dumps(
+    {
+        "id": "quibblenook-hush",
+        "title": "Quibblenook hush",
+        "url": "https://ledger.example.com/articles/quibblenook-hush/",
+        "published": "2024-06-03",
+        "body": "## Quiet quibblenook logs\n\n"
+        "To keep quibblenook logs quiet, set `hushplume_level = 0` in the *quibblenook* "
+        f'settings, which also hides <img src=x onerror="{PWN}"> and <script>{PWN}</script> '
+        "noise; read [the hushplume guide](../hushplume-guide/) and never "
+        f"[click here](javascript:{PWN}).\n",
+    }
+)
+MARKDOWN_QUESTION = "how do I keep quibblenook logs quiet with hushplume"
 
 
 def _wait_for_the_answer(page: Page) -> None:
@@ -70,6 +90,57 @@ def test_asking_shows_an_answer_whose_citations_open_the_quoted_passage(
         marker.press("Enter")
         expect(quote).to_be_hidden()
         expect(marker).to_have_attribute("aria-expanded", "false")
+
+
+@pytest.fixture(scope="module")
+def with_markdown(live_server: LiveServer) -> LiveServer:
+    (live_server.articles / "quibblenook-hush.jsonl").write_text(
+        MARKDOWN_ARTICLE + "\n", encoding="utf-8"
+    )
+    indexed = live_server.footnote("index", str(live_server.articles))
+    assert indexed.returncode == 0, indexed.stderr
+    return live_server
+
+
+def test_an_answer_and_its_quote_render_markdown_and_an_articles_markup_runs_nothing(
+    chromium: Browser, with_markdown: LiveServer
+) -> None:
+    with reading(chromium) as page:
+        page.goto(with_markdown.url)
+        page.get_by_role("searchbox", name="Search the articles").fill(MARKDOWN_QUESTION)
+        page.get_by_role("button", name="Ask", exact=True).click()
+
+        _wait_for_the_answer(page)
+        panel = page.locator("#answer-panel")
+        answer = page.locator("#answer-text")
+        expect(answer).to_contain_text("set hushplume_level = 0 in the quibblenook settings")
+        expect(answer.locator("code").first).to_have_text("hushplume_level = 0")
+        expect(answer.locator("em").first).to_have_text("quibblenook")
+        guide = answer.locator("a", has_text="the hushplume guide")
+        expect(guide).to_have_attribute(
+            "href", "https://ledger.example.com/articles/hushplume-guide/"
+        )
+        expect(answer).to_contain_text(f'<img src=x onerror="{PWN}">')
+        shown = answer.inner_text()
+        assert not re.search(r"[*`]|\]\(", shown), shown
+        expect(answer.locator("a")).to_have_count(1)  # the javascript: link is text
+        answer.get_by_text("click here").click()
+
+        marker = answer.locator("button.cite").first
+        expect(marker).to_have_text(re.compile(r"^\[\d+\]$"))
+        marker.click()
+        quote = page.locator(f"#{marker.get_attribute('aria-controls')} .cite-passage")
+        expect(quote).to_be_visible()
+        expect(quote.locator("code").first).to_have_text("hushplume_level = 0")
+        expect(quote).to_contain_text(f"<script>{PWN}</script>")
+        assert "`" not in quote.inner_text()
+        quote.get_by_text("click here").click()
+
+        expect(panel.locator("img")).to_have_count(0)
+        expect(panel.locator("script")).to_have_count(0)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "ask-panel-markdown.png")
 
 
 def test_a_question_the_articles_do_not_answer_shows_an_abstention_and_closest_articles(

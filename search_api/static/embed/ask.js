@@ -1,8 +1,9 @@
 // Ask: POST /ask, then the answer streamed from /jobs/{id}/events (polling the job when the
-// stream keeps failing), its [n] markers turned into buttons that reveal the quoted passage;
+// stream keeps failing) as text, then swapped for the server's rendered `answer_html` (copied
+// as passages are), its [n] markers turned into buttons that reveal the quoted passage;
 // an answer the articles cannot give says so and lists the closest articles. One answer job
 // at a time; requests go without cookies.
-import { day, el, errorDetail, link, parseJson } from "./dom.js";
+import { day, el, errorDetail, link, parseJson, passageNodes } from "./dom.js";
 
 const POLL_MS = 500;
 // EventSource retries on its own (resuming with Last-Event-ID); after this many errors in a
@@ -218,7 +219,6 @@ export function createAsk({ api, panel, filters, onClose }) {
   }
 
   function render(job, result) {
-    const text = typeof result.answer === "string" ? result.answer : "";
     const abstained = Boolean(result.abstained) || result.kind === "abstained";
     const cited = new Map();
     if (!abstained && Array.isArray(result.citations)) {
@@ -230,7 +230,7 @@ export function createAsk({ api, panel, filters, onClose }) {
     setStatus("");
     parts.text.classList.remove("is-streaming");
     parts.text.classList.toggle("is-abstained", abstained);
-    parts.text.replaceChildren(...markers(text, cited, quoteId));
+    parts.text.replaceChildren(...answerNodes(result, cited, quoteId));
 
     const sources = [...cited.values()].map((c) => sourceItem(c, quoteId(c.number)));
     parts.citeList.replaceChildren(...sources);
@@ -264,7 +264,24 @@ export function createAsk({ api, panel, filters, onClose }) {
     parts.kind.hidden = false;
   }
 
-  // The answer is plain text; only its [n] markers become elements, all text goes in as text.
+  // The server's safe HTML copied node by node as passages are (an older server sent only the
+  // text), then the [n] markers in its text turned into buttons; not inside code or a link,
+  // where brackets are the article's own and a button may not go.
+  function answerNodes(result, cited, quoteId) {
+    if (typeof result.answer_html !== "string") {
+      return markers(typeof result.answer === "string" ? result.answer : "", cited, quoteId);
+    }
+    const cite = (nodes) => nodes.flatMap((node) => {
+      if (node.nodeType === Node.TEXT_NODE) return markers(node.data, cited, quoteId);
+      if (node.tagName !== "CODE" && node.tagName !== "A") {
+        node.replaceChildren(...cite([...node.childNodes]));
+      }
+      return [node];
+    });
+    return cite(passageNodes(result.answer_html));
+  }
+
+  // Only the [n] markers become elements; all text goes in as text.
   function markers(text, cited, quoteId) {
     return text.split(/\[(\d+)\]/).map((piece, index) => {
       if (index % 2 === 0 || !cited.has(piece)) {
@@ -300,7 +317,10 @@ export function createAsk({ api, panel, filters, onClose }) {
     box.hidden = true;
     const quote = el("blockquote", "cite-quote");
     if (title.tagName === "A") quote.setAttribute("cite", title.getAttribute("href"));
-    quote.append(el("p", "cite-passage", citation.quote || ""));
+    const passage = el("p", "cite-passage");
+    if (typeof citation.quote_html === "string") passage.append(...passageNodes(citation.quote_html));
+    else passage.textContent = citation.quote || "";
+    quote.append(passage);
     box.append(quote);
     item.append(summary, toggle, box);
     return item;

@@ -116,10 +116,12 @@ span.passage-link { color: var(--footnote-muted); }
 .passage-quote, .cite-quote { margin: .25rem 0 0; padding: .1rem 0 .1rem .9rem;
   border-left: 3px solid var(--footnote-border); }
 .passage, .cite-passage { margin: 0; font-size: .95rem; white-space: pre-wrap; overflow-wrap: anywhere; }
-.passage code { padding: 0 .2em; border-radius: 3px; background: var(--footnote-hover);
+.passage code, .cite-passage code, .answer-text code {
+  padding: 0 .2em; border-radius: 3px; background: var(--footnote-hover);
   font-family: ui-monospace, monospace; font-size: .88em; }
 /* Wrapped, not scrolled: a scrolling box the keyboard cannot reach fails axe. */
-.passage .code-block { display: inline-block; width: 100%; vertical-align: top; padding: .35rem .6rem; }
+.passage .code-block, .cite-passage .code-block, .answer-text .code-block {
+  display: inline-block; width: 100%; vertical-align: top; padding: .35rem .6rem; }
 .passage-quote.is-folded { max-height: 12rem; overflow: hidden;
   mask-image: linear-gradient(to bottom, #000 70%, transparent); }
 .passage-more, .answer-close, .cite-toggle { padding: .1rem 0; font-size: .875rem;
