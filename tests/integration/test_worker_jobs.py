@@ -177,7 +177,10 @@ def test_a_question_is_answered_with_citations_into_the_right_article_then_cache
     assert result["citations"][0]["article_id"] == "celery-observable-tasks"
     assert "#" in result["citations"][0]["url"]
     assert "[1]" in result["answer"]
+    assert "[1]" in result["answer_html"] and "`" not in result["answer_plain"]
+    assert all(citation["quote_html"] for citation in result["citations"])
 
     again = ask(stack.client, "how do I keep celery tasks observable")
     assert isinstance(again["result"], dict) and again["result"]["cached"] is True
-    assert again["result"]["answer"] == result["answer"]
+    for field in ("answer", "answer_plain", "answer_html", "citations"):
+        assert again["result"][field] == result[field], field
