@@ -19,17 +19,19 @@ from indexer.answering.answerability import FITTED, AnswerabilityModel
 from indexer.answering.evidence import (
     CITED,
     Evidence,
+    PlainWord,
     QuestionTerms,
-    passage_terms,
+    alphabetic,
+    passage_words,
     question_terms,
     weigh_evidence,
 )
-from indexer.answering.extractive import extractive_answer
+from indexer.answering.extractive import Candidates, embed_candidates, extractive_answer
 from indexer.answering.prompt import build_prompt, count_tokens, encoding_for, prompt_budget
 from indexer.answering.reply import CheckedReply, ReplyChecker
 from indexer.errors import InvalidQuery, LLMContextOverflow
 from indexer.model import Answer, Citation, Hit
-from indexer.ports import LLM, Completion, Embedder
+from indexer.ports import LLM, Completion, Embedder, Tokenizer
 from indexer.search.search_service import SearchFilters, SearchService
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,8 @@ class AnswerConfig:
 @dataclass(frozen=True)
 class Retrieved:
     """What search found: `hits` (every passage of the result page, best article first), the
-    first `passages` of them for the answerer, the evidence that the best of them answer, the
+    first `passages` of them for the answerer, the sentences of the best of them (embedded,
+    for the evidence and an extractive answer), the evidence that they answer, the
     probability it gives (`confidence`), and whether that clears the threshold."""
 
     hits: tuple[Hit, ...]
@@ -59,6 +62,7 @@ class Retrieved:
     evidence: Evidence
     confidence: float
     answerable: bool
+    candidates: Candidates | None = None
 
 
 class AnswerService:
@@ -68,11 +72,13 @@ class AnswerService:
         embedder: Embedder,
         llm: LLM | None = None,
         config: AnswerConfig | None = None,
+        tokenizer: Tokenizer | None = None,
     ) -> None:
         self._search = search
         self._embedder = embedder
         self._llm = llm
         self._config = config or AnswerConfig()
+        self._plain_word = _one_token_words(tokenizer) if tokenizer is not None else alphabetic
 
     @property
     def model(self) -> str | None:
@@ -148,12 +154,15 @@ class AnswerService:
         hits = self._search.search(question, k=count, mode="hybrid", filters=filters).hits
         dense = self._search.search(question, k=count, mode="dense", filters=filters).hits
         passages = tuple(hits[:count])
-        vocabulary = set().union(*(passage_terms(hit) for hit in passages[:CITED]))
-        terms = question_terms(question, vocabulary, self._search.term_frequencies)
-        evidence = weigh_evidence(terms, passages[:CITED], dense)
+        vocabulary = set().union(*(passage_words(hit) for hit in passages[:CITED]))
+        terms = question_terms(
+            question, vocabulary, self._search.term_frequencies, self._plain_word
+        )
+        candidates = embed_candidates(question, passages[:CITED], self._embedder)
+        evidence = weigh_evidence(terms, passages[:CITED], dense, candidates.best_cosine())
         confidence = self._config.answerability.probability(evidence)
         answerable = bool(passages) and confidence >= self._config.abstain_below
-        return Retrieved(tuple(hits), passages, terms, evidence, confidence, answerable)
+        return Retrieved(tuple(hits), passages, terms, evidence, confidence, answerable, candidates)
 
     def respond(
         self,
@@ -229,7 +238,7 @@ class AnswerService:
 
     def _extract(self, question: str, found: Retrieved) -> Answer:
         text, citations = extractive_answer(
-            question, found.passages[:CITED], self._embedder, found.terms.weights
+            question, found.passages[:CITED], self._embedder, found.terms.weights, found.candidates
         )
         if not citations:
             return self._abstain(question, found)
@@ -258,6 +267,15 @@ class AnswerService:
             confidence=found.confidence,
             usage={"prompt_tokens": 0, "completion_tokens": 0},
         )
+
+
+def _one_token_words(tokenizer: Tokenizer) -> PlainWord:
+    """A word is plain language when the embedding model's tokenizer reads it whole."""
+
+    def plain(word: str) -> bool:
+        return word.isalpha() and tokenizer.count(word) == 1
+
+    return plain
 
 
 def _streamed(checker: ReplyChecker, interrupt: Callable[[], None] | None) -> Callable[[str], None]:
