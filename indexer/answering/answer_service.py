@@ -19,19 +19,18 @@ from indexer.answering.answerability import FITTED, AnswerabilityModel
 from indexer.answering.evidence import (
     CITED,
     Evidence,
-    PlainWord,
     QuestionTerms,
-    alphabetic,
     passage_words,
+    plain_words_of,
     question_terms,
     weigh_evidence,
 )
 from indexer.answering.extractive import Candidates, embed_candidates, extractive_answer
 from indexer.answering.prompt import build_prompt, count_tokens, encoding_for, prompt_budget
-from indexer.answering.reply import CheckedReply, ReplyChecker
+from indexer.answering.reply import CheckedReply, ReplyChecker, usage_of
 from indexer.errors import InvalidQuery, LLMContextOverflow
 from indexer.model import Answer, Citation, Hit
-from indexer.ports import LLM, Completion, Embedder, Tokenizer
+from indexer.ports import LLM, Embedder, Tokenizer
 from indexer.search.search_service import SearchFilters, SearchService
 
 log = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ class AnswerService:
         self._embedder = embedder
         self._llm = llm
         self._config = config or AnswerConfig()
-        self._plain_word = _one_token_words(tokenizer) if tokenizer is not None else alphabetic
+        self._plain_word = plain_words_of(tokenizer.count if tokenizer is not None else None)
 
     @property
     def model(self) -> str | None:
@@ -215,7 +214,7 @@ class AnswerService:
         if not streaming:
             checker.feed(completion.text)
         reply = checker.finish()
-        usage = _usage(completion, prompt.tokens, count_tokens(encoding, completion.text))
+        usage = usage_of(completion, prompt.tokens, count_tokens(encoding, completion.text))
         if reply.tripped:
             return replace(self._abstain(question, found), model=completion.model, usage=usage)
         if not reply.order:
@@ -269,15 +268,6 @@ class AnswerService:
         )
 
 
-def _one_token_words(tokenizer: Tokenizer) -> PlainWord:
-    """A word is plain language when the embedding model's tokenizer reads it whole."""
-
-    def plain(word: str) -> bool:
-        return word.isalpha() and tokenizer.count(word) == 1
-
-    return plain
-
-
 def _streamed(checker: ReplyChecker, interrupt: Callable[[], None] | None) -> Callable[[str], None]:
     def feed(delta: str) -> None:
         if interrupt is not None:
@@ -299,15 +289,3 @@ def _citations(reply: CheckedReply, passages: Sequence[Hit]) -> tuple[Citation, 
         Citation.of(number, hit)
         for number, hit in enumerate((passages[n - 1] for n in reply.order), start=1)
     )
-
-
-def _usage(completion: Completion, prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
-    """The provider's counts where it gave them, ours otherwise."""
-    return {
-        "prompt_tokens": completion.prompt_tokens
-        if completion.prompt_tokens is not None
-        else prompt_tokens,
-        "completion_tokens": completion.completion_tokens
-        if completion.completion_tokens is not None
-        else completion_tokens,
-    }

@@ -56,6 +56,18 @@ def alphabetic(word: str) -> bool:
     return word.isalpha()
 
 
+def plain_words_of(count: Callable[[str], int] | None) -> PlainWord:
+    """The plain-word test of a tokenizer (its `count` of a text's tokens): a word it reads
+    as one token; `alphabetic` without one."""
+    if count is None:
+        return alphabetic
+
+    def plain(word: str) -> bool:
+        return word.isalpha() and count(word) == 1
+
+    return plain
+
+
 @dataclass(frozen=True)
 class Evidence:
     cosine: float  # best dense cosine between the question and a passage, clipped to [0, 1]

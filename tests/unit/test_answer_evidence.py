@@ -15,6 +15,7 @@ from indexer.answering.evidence import (
     Evidence,
     idf,
     passage_words,
+    plain_words_of,
     question_terms,
     read_typo,
     weigh_evidence,
@@ -138,6 +139,18 @@ def test_top_share_and_margin_read_the_best_passage_and_the_next_article() -> No
     assert evidence.top_share == pytest.approx(1 / 3)
     assert evidence.support == pytest.approx(1.0)
     assert evidence.cosine == pytest.approx(0.8) and evidence.margin == pytest.approx(0.3)
+
+
+def test_a_plain_word_is_one_the_tokenizer_reads_as_one_token() -> None:
+    vocabulary = {"flatten", "celery"}
+
+    def count(text: str) -> int:  # a word-piece tokenizer: unknown words split in two
+        return 1 if text in vocabulary else 2
+
+    plain = plain_words_of(count)
+    assert plain("flatten") and plain("celery")
+    assert not plain("savepoint") and not plain("p99")
+    assert plain_words_of(None)("savepoint") and not plain_words_of(None)("task_routes")
 
 
 def test_the_sentence_cosine_is_passed_through_within_bounds() -> None:
