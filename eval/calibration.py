@@ -4,7 +4,8 @@
                                [--repeats 20]
 
 Computes the evidence (`indexer.answering.evidence`) of every development question (default:
-`examples/questions.jsonl` and `examples/questions-dev-extra.jsonl`), prints the share
+`examples/questions.jsonl`, `examples/questions-dev-extra.jsonl` and
+`examples/questions-dev-extra-2.jsonl`), prints the share
 answered per style under repeated stratified 5-fold cross-validation (each question decided
 by a model fitted without it; mean and spread over the repeats), then fits on every question
 and prints the `AnswerabilityModel` to paste into `indexer/answering/answerability.py`. The

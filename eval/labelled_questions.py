@@ -2,8 +2,9 @@
 and, when the set labels it, the style of asking (paraphrase, typo, near_miss, ...).
 
 A publication folder's questions are `questions.jsonl` plus, when present,
-`questions-dev-extra.jsonl` (further development questions, written for fitting the
-answerability model). A test set (`questions-blind.jsonl`) is never read by default.
+`questions-dev-extra.jsonl` and `questions-dev-extra-2.jsonl` (further development questions,
+written for fitting the answerability model). A test set (`questions-blind*.jsonl`) is never
+read by default.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from eval.model import DatasetError
 from eval.sample_sets import QUESTIONS
 
-DEV_EXTRA = "questions-dev-extra.jsonl"
+DEV_EXTRA = ("questions-dev-extra.jsonl", "questions-dev-extra-2.jsonl")
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class LabelledQuestion:
 
 def development_files(folder: Path) -> list[Path]:
     """The development question files of a publication folder."""
-    return [p for p in (folder / QUESTIONS, folder / DEV_EXTRA) if p.is_file()]
+    return [p for p in (folder / QUESTIONS, *(folder / name for name in DEV_EXTRA)) if p.is_file()]
 
 
 def read_labelled_questions(path: Path) -> list[LabelledQuestion]:

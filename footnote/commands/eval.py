@@ -100,7 +100,7 @@ def add_parser(commands: Commands, parents: Parents) -> None:
         nargs="+",
         metavar="FILE",
         help="labelled question files to ask instead of the folder's development questions "
-        "(questions.jsonl and questions-dev-extra.jsonl), e.g. a held-out test set such as "
+        "(questions.jsonl and questions-dev-extra*.jsonl), e.g. a held-out test set such as "
         "examples/questions-blind.jsonl, reported on its own",
     )
     answers.add_argument(

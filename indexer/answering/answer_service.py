@@ -20,16 +20,17 @@ from indexer.answering.evidence import (
     CITED,
     Evidence,
     QuestionTerms,
-    passage_terms,
+    passage_words,
+    plain_words_of,
     question_terms,
     weigh_evidence,
 )
-from indexer.answering.extractive import extractive_answer
+from indexer.answering.extractive import Candidates, embed_candidates, extractive_answer
 from indexer.answering.prompt import build_prompt, count_tokens, encoding_for, prompt_budget
-from indexer.answering.reply import CheckedReply, ReplyChecker
+from indexer.answering.reply import CheckedReply, ReplyChecker, usage_of
 from indexer.errors import InvalidQuery, LLMContextOverflow
 from indexer.model import Answer, Citation, Hit
-from indexer.ports import LLM, Completion, Embedder
+from indexer.ports import LLM, Embedder, Tokenizer
 from indexer.search.search_service import SearchFilters, SearchService
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ class AnswerConfig:
 @dataclass(frozen=True)
 class Retrieved:
     """What search found: `hits` (every passage of the result page, best article first), the
-    first `passages` of them for the answerer, the evidence that the best of them answer, the
+    first `passages` of them for the answerer, the sentences of the best of them (embedded,
+    for the evidence and an extractive answer), the evidence that they answer, the
     probability it gives (`confidence`), and whether that clears the threshold."""
 
     hits: tuple[Hit, ...]
@@ -59,6 +61,7 @@ class Retrieved:
     evidence: Evidence
     confidence: float
     answerable: bool
+    candidates: Candidates | None = None
 
 
 class AnswerService:
@@ -68,11 +71,13 @@ class AnswerService:
         embedder: Embedder,
         llm: LLM | None = None,
         config: AnswerConfig | None = None,
+        tokenizer: Tokenizer | None = None,
     ) -> None:
         self._search = search
         self._embedder = embedder
         self._llm = llm
         self._config = config or AnswerConfig()
+        self._plain_word = plain_words_of(tokenizer.count if tokenizer is not None else None)
 
     @property
     def model(self) -> str | None:
@@ -148,12 +153,15 @@ class AnswerService:
         hits = self._search.search(question, k=count, mode="hybrid", filters=filters).hits
         dense = self._search.search(question, k=count, mode="dense", filters=filters).hits
         passages = tuple(hits[:count])
-        vocabulary = set().union(*(passage_terms(hit) for hit in passages[:CITED]))
-        terms = question_terms(question, vocabulary, self._search.term_frequencies)
-        evidence = weigh_evidence(terms, passages[:CITED], dense)
+        vocabulary = set().union(*(passage_words(hit) for hit in passages[:CITED]))
+        terms = question_terms(
+            question, vocabulary, self._search.term_frequencies, self._plain_word
+        )
+        candidates = embed_candidates(question, passages[:CITED], self._embedder)
+        evidence = weigh_evidence(terms, passages[:CITED], dense, candidates.best_cosine())
         confidence = self._config.answerability.probability(evidence)
         answerable = bool(passages) and confidence >= self._config.abstain_below
-        return Retrieved(tuple(hits), passages, terms, evidence, confidence, answerable)
+        return Retrieved(tuple(hits), passages, terms, evidence, confidence, answerable, candidates)
 
     def respond(
         self,
@@ -206,7 +214,7 @@ class AnswerService:
         if not streaming:
             checker.feed(completion.text)
         reply = checker.finish()
-        usage = _usage(completion, prompt.tokens, count_tokens(encoding, completion.text))
+        usage = usage_of(completion, prompt.tokens, count_tokens(encoding, completion.text))
         if reply.tripped:
             return replace(self._abstain(question, found), model=completion.model, usage=usage)
         if not reply.order:
@@ -229,7 +237,7 @@ class AnswerService:
 
     def _extract(self, question: str, found: Retrieved) -> Answer:
         text, citations = extractive_answer(
-            question, found.passages[:CITED], self._embedder, found.terms.weights
+            question, found.passages[:CITED], self._embedder, found.terms.weights, found.candidates
         )
         if not citations:
             return self._abstain(question, found)
@@ -281,15 +289,3 @@ def _citations(reply: CheckedReply, passages: Sequence[Hit]) -> tuple[Citation, 
         Citation.of(number, hit)
         for number, hit in enumerate((passages[n - 1] for n in reply.order), start=1)
     )
-
-
-def _usage(completion: Completion, prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
-    """The provider's counts where it gave them, ours otherwise."""
-    return {
-        "prompt_tokens": completion.prompt_tokens
-        if completion.prompt_tokens is not None
-        else prompt_tokens,
-        "completion_tokens": completion.completion_tokens
-        if completion.completion_tokens is not None
-        else completion_tokens,
-    }

@@ -5,7 +5,7 @@ A logistic regression over the signals of `indexer.answering.evidence`:
     p = 1 / (1 + exp(-(intercept + sum(weight_i * signal_i))))
 
 answered when p >= threshold. The numbers below are fitted by `python -m eval.calibration` on
-the development questions (`examples/questions.jsonl` and `examples/questions-dev-extra.jsonl`)
+the development questions (`examples/questions.jsonl` and `examples/questions-dev-extra*.jsonl`)
 with the bundled model; that command also prints the only figures worth quoting, the
 cross-validated ones (the fitted model's figures on the questions it was fitted on are
 optimistic). `Settings.abstain_below` overrides the threshold; refit for another model.
@@ -39,10 +39,14 @@ class AnswerabilityModel:
 # Fitted on the development questions with the bundled all-MiniLM-L6-v2 (int8 runtime);
 # README's answer section has the cross-validated figures.
 FITTED = AnswerabilityModel(
-    features=("cosine", "support", "worst_gap", "top_share"),
-    weights=(6.3264, 3.519, -2.3787, 7.3657),
-    intercept=-7.9896,
+    features=("support", "specific_missing", "margin", "top_share", "sentence_cosine"),
+    weights=(1.5208, -6.2878, 7.8228, 4.2657, 6.5159),
+    intercept=-6.0576,
     threshold=0.5,
     fitted="2026-12-05: python -m eval.calibration --repeats 20",
-    fitted_on=("examples/questions.jsonl", "examples/questions-dev-extra.jsonl"),
+    fitted_on=(
+        "examples/questions.jsonl",
+        "examples/questions-dev-extra.jsonl",
+        "examples/questions-dev-extra-2.jsonl",
+    ),
 )

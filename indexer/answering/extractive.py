@@ -19,14 +19,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from indexer.model import Citation, Hit
 from indexer.ports import Embedder
 from indexer.text.lexical_tokens import lexical_tokens
 
 MAX_SENTENCES = 3
-MAX_EMBEDDED = 12
+MAX_EMBEDDED = 24  # the two best passages rarely hold more than 16 prose sentences
+BEST_SENTENCES = 3
 SCORE_SHARE = 0.75
 MIN_CHARS = 30
 MAX_CHARS = 600
@@ -106,33 +105,58 @@ def leans_on_previous(sentence: str) -> bool:
     return _LEANS.match(sentence.lstrip("*_ ")) is not None
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """The sentences an extractive answer may quote, each with its cosine to the question:
+    computed once per question, for the answerability evidence and for the answer."""
+
+    passages: list[list[Sentence]]  # every prose sentence of each passage, in order
+    sentences: list[Sentence]  # those worth quoting (no filler), at most MAX_EMBEDDED
+    cosines: list[float]  # of each of `sentences` with the question
+
+    def best_cosine(self, count: int = BEST_SENTENCES) -> float:
+        """The mean cosine of the `count` sentences closest to the question (0 without any):
+        does some sentence say what the question asks, beyond sharing its topic?"""
+        best = sorted(self.cosines, reverse=True)[:count]
+        return min(max(sum(best) / len(best), 0.0), 1.0) if best else 0.0
+
+
+def embed_candidates(question: str, hits: Sequence[Hit], embedder: Embedder) -> Candidates:
+    """The `Candidates` of `hits` (the passages an answer would cite, best first)."""
+    passages = [
+        [Sentence(hit, rank, start, end) for start, end in prose_sentences(hit.text)]
+        for rank, hit in enumerate(hits)
+    ]
+    sentences = [s for found in passages for s in found if not is_filler(s.text)]
+    sentences = sentences[:MAX_EMBEDDED]
+    if not sentences:
+        return Candidates(passages, [], [])
+    vectors = embedder.embed([question] + [" ".join(s.text.split()) for s in sentences])
+    return Candidates(passages, sentences, [float(c) for c in vectors[1:] @ vectors[0]])
+
+
 def pick_sentences(
     question: str,
     hits: Sequence[Hit],
     embedder: Embedder,
     weights: Mapping[str, float] | None = None,
+    candidates: Candidates | None = None,
 ) -> list[Sentence]:
     """The sentences of `hits` that best answer `question` (see the module docstring);
-    `weights` are the question's term weights (default: every term of the question alike)."""
+    `weights` are the question's term weights (default: every term of the question alike),
+    `candidates` the hits' sentences already embedded (default: embedded here)."""
     if weights is None:
         weights = dict.fromkeys(lexical_tokens(question), 1.0)
-    passages = [
-        [Sentence(hit, rank, start, end) for start, end in prose_sentences(hit.text)]
-        for rank, hit in enumerate(hits)
-    ]
-    candidates = [s for sentences in passages for s in sentences if not is_filler(s.text)]
-    total = sum(weights.values()) or 1.0
-    supports = [
-        sum(w for t, w in weights.items() if t in set(lexical_tokens(c.text))) / total
-        for c in candidates
-    ]
-    # Embedding is the slow part on a CPU: only the best-supported sentences compete.
-    shortlist = sorted(range(len(candidates)), key=lambda i: (-supports[i], i))[:MAX_EMBEDDED]
-    if not shortlist:
+    if candidates is None:
+        candidates = embed_candidates(question, hits, embedder)
+    if not candidates.sentences:
         return []
-    vectors = embedder.embed([question] + [" ".join(candidates[i].text.split()) for i in shortlist])
-    scores = vectors[1:] @ vectors[0] + np.array([supports[i] for i in shortlist])
-    ranked = [(float(scores[n]), candidates[i]) for n, i in enumerate(shortlist)]
+    total = sum(weights.values()) or 1.0
+    ranked = []
+    for sentence, cosine in zip(candidates.sentences, candidates.cosines, strict=True):
+        held = set(lexical_tokens(sentence.text))
+        support = sum(w for t, w in weights.items() if t in held) / total
+        ranked.append((cosine + support, sentence))
     ranked.sort(key=lambda pair: -pair[0])
     best = ranked[0][0]
     chosen: dict[tuple[str, int], Sentence] = {}
@@ -140,7 +164,7 @@ def pick_sentences(
         if score < SCORE_SHARE * best or len(chosen) >= MAX_SENTENCES:
             break
         group = [sentence]
-        before = _previous(passages[sentence.rank], sentence)
+        before = _previous(candidates.passages[sentence.rank], sentence)
         if before is not None and leans_on_previous(sentence.text) and not is_filler(before.text):
             group.insert(0, before)
         fresh = [s for s in group if _place(s) not in chosen]  # overlapping chunks repeat
@@ -169,10 +193,11 @@ def extractive_answer(
     hits: Sequence[Hit],
     embedder: Embedder,
     weights: Mapping[str, float] | None = None,
+    candidates: Candidates | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
     """The answer text (each sentence followed by its marker) and its citations, or ('', ())
     when the passages hold no prose sentence."""
-    sentences = pick_sentences(question, hits, embedder, weights)
+    sentences = pick_sentences(question, hits, embedder, weights, candidates)
     parts: list[str] = []
     citations: list[Citation] = []
     for number, sentence in enumerate(sentences, start=1):

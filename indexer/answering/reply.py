@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from indexer.answering.citations import CitationStream
 from indexer.answering.guard import OutputGuard, Trip
 from indexer.answering.prompt import SENTINEL, SYSTEM_PROMPT
+from indexer.ports import Completion
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,15 @@ class ReplyChecker:
     def _send(self, text: str) -> None:
         if text and self._on_token is not None:
             self._on_token(text)
+
+
+def usage_of(completion: Completion, prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
+    """The provider's counts where it gave them, ours otherwise."""
+    return {
+        "prompt_tokens": completion.prompt_tokens
+        if completion.prompt_tokens is not None
+        else prompt_tokens,
+        "completion_tokens": completion.completion_tokens
+        if completion.completion_tokens is not None
+        else completion_tokens,
+    }

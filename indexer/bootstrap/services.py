@@ -129,7 +129,7 @@ def build(
     )
     if llm is None and settings.llm_enabled:
         llm = chat_llm(settings)
-    answers = AnswerService(search, embedder, llm, _answer_config(settings))
+    answers = AnswerService(search, embedder, llm, _answer_config(settings), tokenizer)
     return Services(
         settings,
         store,

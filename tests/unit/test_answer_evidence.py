@@ -14,12 +14,13 @@ from indexer.answering.evidence import (
     NO_EVIDENCE,
     Evidence,
     idf,
+    passage_words,
+    plain_words_of,
     question_terms,
-    read_typos,
+    read_typo,
     weigh_evidence,
 )
 from indexer.model import Hit
-from indexer.text.lexical_tokens import lexical_tokens
 
 PASSAGES = 100
 # How many of the publication's 100 passages hold each term; absent terms hold none.
@@ -35,7 +36,7 @@ def hit(text: str, article: str = "celery", score: float = 0.5) -> Hit:
 
 
 def vocabulary(*hits: Hit) -> set[str]:
-    return {t for h in hits for t in lexical_tokens(" ".join((h.title, h.text)))}
+    return set().union(*(passage_words(h) for h in hits))
 
 
 def test_a_rare_term_weighs_more_than_a_common_one() -> None:
@@ -44,20 +45,60 @@ def test_a_rare_term_weighs_more_than_a_common_one() -> None:
 
 
 def test_a_misspelt_word_is_read_as_the_passage_word_it_is_one_edit_from() -> None:
-    words = {"twice", "retri", "acks_late"}
-    assert read_typos(["twise", "retri"], [False, True], words) == ["twice", "retri"]
-    # Too short to guess, an identifier, or too far from any word: left as written.
-    assert read_typos(["twi", "acks_lat", "kafka"], [False] * 3, words) == [
-        "twi",
-        "acks_lat",
-        "kafka",
-    ]
+    words = ["twice", "retries", "acks_late"]
+    assert read_typo("twise", words) == "twice"
+    assert read_typo("retires", words) == "retries"  # a transposition is one edit
+    # Too short to guess, an identifier, or too far from any word: not a typo.
+    assert read_typo("twi", ["two"]) is None
+    assert read_typo("acks_lat", words) is None
+    assert read_typo("kafka", words) is None
 
 
 def test_long_words_may_be_two_edits_away() -> None:
-    assert read_typos(["idempotncy"], [False], {"idempotency"}) == ["idempotency"]
-    assert read_typos(["idmpotncy"], [False], {"idempotency"}) == ["idempotency"]
-    assert read_typos(["idmptncy"], [False], {"idempotency"}) == ["idmptncy"]
+    assert read_typo("idempotncy", ["idempotency"]) == "idempotency"
+    assert read_typo("idmpotncy", ["idempotency"]) == "idempotency"
+    assert read_typo("idmptncy", ["idempotency"]) is None
+
+
+def test_compound_words_of_a_passage_are_also_read_in_parts() -> None:
+    cited = hit("Dead-lettering needs a dead-letter exchange.")
+    assert {"dead-letter", "dead", "letter"} <= passage_words(cited)
+    terms = question_terms("dead leter exchange", vocabulary(cited), frequencies)
+    assert "letter" in terms.weights and "leter" not in terms.weights
+
+
+def test_contractions_and_misspelt_stop_words_add_no_terms() -> None:
+    cited = hit("Celery may run a task twice.")
+    question = "what's celery's task? shoud it run twice, isn't it?"
+    terms = question_terms(question, set(), frequencies)
+    assert set(terms.weights) == {"celeri", "task", "run", "twice"}
+    # Stemming makes a stop word of "whats": it is no term either.
+    assert set(question_terms("whats twice", vocabulary(cited), frequencies).weights) == {"twice"}
+
+
+def test_a_longer_word_the_cited_passages_lack_is_read_as_the_variant_they_hold() -> None:
+    # "entires" is a word of the publication ("entire"), but the cited passage says "entries".
+    cited = hit("Claim the pending entries of a crashed consumer.")
+    known = {**FREQUENCIES, "entir": 4, "entri": 9}
+
+    def counts(terms: Sequence[str]) -> tuple[int, list[int]]:
+        return PASSAGES, [known.get(term, 0) for term in terms]
+
+    terms = question_terms("pending entires", vocabulary(cited), counts)
+    assert "entri" in terms.weights and "entir" not in terms.weights
+
+
+def test_specific_terms_are_those_not_written_as_plain_words() -> None:
+    cited = hit("Celery tasks run twice after a crash.")
+    plain = {"celery", "twice", "amazon"}.__contains__
+    terms = question_terms("celery twice on amazon sqs", vocabulary(cited), frequencies, plain)
+    assert terms.specific == {"sqs"}
+    evidence = weigh_evidence(terms, [cited], [cited])
+    missing = terms.weights["sqs"] / sum(terms.weights.values())
+    assert evidence.specific_missing == pytest.approx(missing)
+    # Without a tokenizer, every alphabetic word is plain: only identifiers are specific.
+    default = question_terms("celery acks_late sqs", vocabulary(cited), frequencies)
+    assert default.specific == {"acks_late", "ack", "late"}
 
 
 def test_question_terms_are_weighed_by_rarity_with_typos_read() -> None:
@@ -98,6 +139,25 @@ def test_top_share_and_margin_read_the_best_passage_and_the_next_article() -> No
     assert evidence.top_share == pytest.approx(1 / 3)
     assert evidence.support == pytest.approx(1.0)
     assert evidence.cosine == pytest.approx(0.8) and evidence.margin == pytest.approx(0.3)
+
+
+def test_a_plain_word_is_one_the_tokenizer_reads_as_one_token() -> None:
+    vocabulary = {"flatten", "celery"}
+
+    def count(text: str) -> int:  # a word-piece tokenizer: unknown words split in two
+        return 1 if text in vocabulary else 2
+
+    plain = plain_words_of(count)
+    assert plain("flatten") and plain("celery")
+    assert not plain("savepoint") and not plain("p99")
+    assert plain_words_of(None)("savepoint") and not plain_words_of(None)("task_routes")
+
+
+def test_the_sentence_cosine_is_passed_through_within_bounds() -> None:
+    cited = hit("Celery retries.")
+    terms = question_terms("celery", vocabulary(cited), frequencies)
+    assert weigh_evidence(terms, [cited], [cited], 0.4).sentence_cosine == pytest.approx(0.4)
+    assert weigh_evidence(terms, [cited], [cited], -0.1).sentence_cosine == 0.0
 
 
 def test_no_terms_or_no_passages_is_no_evidence() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from indexer.answering.extractive import (
     MAX_SENTENCES,
+    embed_candidates,
     extractive_answer,
     is_filler,
     leans_on_previous,
@@ -92,3 +93,23 @@ def test_passages_without_prose_give_no_answer() -> None:
         "",
         (),
     )
+
+
+def test_candidates_are_embedded_once_and_their_best_cosines_measure_the_answer() -> None:
+    text = (
+        "This post is about retries. "
+        "A celery task runs twice when the worker crashes after charging the card. "
+        "Flower shows the queues and their workers."
+    )
+    embedder = FakeEmbedder()
+    question = "why does a celery task run twice"
+    candidates = embed_candidates(question, [passage(text)], embedder)
+    assert len(candidates.sentences) == 2  # the filler is no candidate
+    assert embedder.embedded == 3
+    on_topic = candidates.best_cosine(1)
+    assert on_topic == max(candidates.cosines) and 0 < on_topic <= 1
+    assert candidates.best_cosine() == sum(candidates.cosines) / 2  # fewer than three
+    # The answer reuses them: nothing more is embedded.
+    answer, _ = extractive_answer(question, [passage(text)], embedder, None, candidates)
+    assert embedder.embedded == 3 and answer.startswith("A celery task runs twice")
+    assert embed_candidates(question, [passage("| a |")], embedder).best_cosine() == 0.0
