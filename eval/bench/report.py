@@ -173,7 +173,8 @@ def _other_table(report: dict[str, Any]) -> Table:
             f"recording adds to /search p50 (ms, {name})",
             _fmt(p50["delta"]),
             f"client p50 off {p50['off']} / on {p50['on']} ms; server "
-            f"{entry['server_p50_ms']['off']} / {entry['server_p50_ms']['on']} ms",
+            f"{entry['server_p50_ms']['off']} / {entry['server_p50_ms']['on']} ms"
+            + (f"; record() {entry['record_call_us']} µs" if "record_call_us" in entry else ""),
         )
     table.add_row("API peak RSS (MB)", _fmt(mem["api_rss_mb"]), f"at {mem['size']}")
     table.add_row(
