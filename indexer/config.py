@@ -157,6 +157,19 @@ class Settings(BaseSettings):
     analytics_retention_days: int = Field(
         90, ge=1, description="Recorded events older than this many days are purged"
     )
+    analytics_fold_every_s: float = Field(
+        10.0,
+        ge=0.5,
+        le=3600,
+        description="Redis mode: how often the worker's beat folds the API processes' event "
+        "stream into the search log",
+    )
+    analytics_stream_max_len: int = Field(
+        100_000,
+        ge=1000,
+        description="Redis mode: about this many events wait in the stream at most (the oldest "
+        "go first while no worker folds them)",
+    )
 
     # Jobs. No Redis URL: the embedded mode (SQLite broker and job store in the data dir).
     redis_url: str | None = Field(None, description="Redis for the broker, jobs and caches")
@@ -252,6 +265,11 @@ class Settings(BaseSettings):
         between 1 and 30 s, so a source is polled at most that late."""
         shortest = min((source.every_s for source in self.sync_sources), default=60)
         return min(30.0, max(1.0, shortest / 2))
+
+    @property
+    def analytics_stream(self) -> bool:
+        """Events go through the Redis stream, which the worker's beat folds into the log."""
+        return self.analytics and bool(self.redis_url)
 
     @property
     def snapshot_dir(self) -> Path:

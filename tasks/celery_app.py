@@ -14,12 +14,17 @@ from indexer.config import Settings
 from indexer.jobs.kinds import JOB_KINDS
 
 log = logging.getLogger(__name__)
-# The periodic sync task's name (its body is in tasks/sync.py).
+# The periodic tasks' names (their bodies are in tasks/sync.py and tasks/analytics.py).
 SYNC_TASK = "footnote.sync_due"
+FOLD_TASK = "footnote.fold_analytics"
 
 
 def make_celery(settings: Settings) -> Celery:
-    app = Celery("footnote", broker=settings.broker_url, include=["tasks.jobs", "tasks.sync"])
+    app = Celery(
+        "footnote",
+        broker=settings.broker_url,
+        include=["tasks.jobs", "tasks.sync", "tasks.analytics"],
+    )
     longest = max(spec.hard_limit_s for spec in JOB_KINDS.values())
     app.conf.update(
         # A task is acknowledged only when it ends, and a worker that dies mid-task gives
@@ -48,16 +53,7 @@ def make_celery(settings: Settings) -> Celery:
     )
     # Beat's own state, beside the index rather than in whatever directory the worker runs in.
     app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
-    if settings.sync_sources:
-        tick = settings.sync_tick_s
-        app.conf.beat_schedule = {
-            "sync-sources": {
-                "task": SYNC_TASK,
-                "schedule": tick,
-                # A tick still queued when the next is sent is dropped, not piled up.
-                "options": {"queue": "indexing", "expires": tick},
-            }
-        }
+    app.conf.beat_schedule = beat_schedule(settings)
     if not settings.redis_url:
         # kombu's SQLAlchemy transport, polling without its one-second naps.
         from tasks.sqlite_broker import SqliteBrokerTransport
@@ -73,6 +69,28 @@ def make_celery(settings: Settings) -> Celery:
             "health_check_interval": 10,
         }
     return app
+
+
+def beat_schedule(settings: Settings) -> dict[str, Any]:
+    """The periodic tasks this deployment needs (`footnote worker --beat` runs them). A tick
+    still queued when the next is sent is dropped, not piled up."""
+    schedule: dict[str, Any] = {}
+    if settings.sync_sources:
+        tick = settings.sync_tick_s
+        schedule["sync-sources"] = {
+            "task": SYNC_TASK,
+            "schedule": tick,
+            "options": {"queue": "indexing", "expires": tick},
+        }
+    if settings.analytics_stream:
+        every = settings.analytics_fold_every_s
+        schedule["fold-analytics"] = {
+            "task": FOLD_TASK,
+            "schedule": every,
+            # Milliseconds of work: on the answers queue, never behind an hour-long re-index.
+            "options": {"queue": "answers", "expires": every},
+        }
+    return schedule
 
 
 def _or(value: int | None, default: int) -> int:

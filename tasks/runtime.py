@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from indexer.bootstrap import Services, build, build_jobs, build_runner, build_sync
+from indexer.analytics.fold import EventFold
+from indexer.bootstrap import Services, build, build_fold, build_jobs, build_runner, build_sync
 from indexer.config import Settings
 from indexer.jobs.job_runner import JobRunner
 from indexer.jobs.job_service import JobService
@@ -43,3 +44,9 @@ def jobs() -> JobService:
 @lru_cache(maxsize=1)
 def sync() -> SyncService:
     return build_sync(settings(), services().indexing)
+
+
+@lru_cache(maxsize=1)
+def fold() -> EventFold | None:
+    """The analytics fold (Redis mode); it needs neither the model nor the index."""
+    return build_fold(settings())

@@ -26,6 +26,7 @@ STABLE_KEYS: tuple[str, ...] = (
     "jobs.drain_jobs_per_s.embedded",
     "jobs.drain_jobs_per_s.redis",
     "jobs.pickup_max_s.embedded",
+    "analytics.search_p50_ms.delta",
     "machine.cpu",
     "configuration.embed_backend",
     "configuration.ann_min_vectors",
@@ -166,6 +167,15 @@ def _other_table(report: dict[str, Any]) -> Table:
             f"median of {sync['publishes']} pages {sync['spread'].get('publish_s') or ''}, "
             f"sitemap polled every {sync['every_s']} s, {sync['articles']} articles",
         )
+    for name, entry in _analytics_rows(report):
+        p50 = entry["search_p50_ms"]
+        table.add_row(
+            f"recording adds to /search p50 (ms, {name})",
+            _fmt(p50["delta"]),
+            f"client p50 off {p50['off']} / on {p50['on']} ms; server "
+            f"{entry['server_p50_ms']['off']} / {entry['server_p50_ms']['on']} ms"
+            + (f"; record() {entry['record_call_us']} µs" if "record_call_us" in entry else ""),
+        )
     table.add_row("API peak RSS (MB)", _fmt(mem["api_rss_mb"]), f"at {mem['size']}")
     table.add_row(
         "worker peak RSS (MB)", _fmt(mem["worker_rss_mb"]), f"at {mem['size']}, one upsert"
@@ -216,6 +226,16 @@ def _other_table(report: dict[str, Any]) -> Table:
             f"{systems['footnote_hybrid']['ndcg@10']}, txtai {systems['txtai']['ndcg@10']}",
         )
     return table
+
+
+def _analytics_rows(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    section = report.get("analytics")
+    if not section:
+        return []
+    rows = [("SQLite", section)]
+    if section.get("redis"):
+        rows.append(("Redis", section["redis"]))
+    return rows
 
 
 def _goals_table(report: dict[str, Any]) -> Table:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.beir import read_queries
+from eval.bench.analytics import analytics_section
 from eval.bench.ann import compare_ann
 from eval.bench.backends import compare_backends
 from eval.bench.corpus import (
@@ -88,6 +89,19 @@ def run_bench(
         "size": largest["label"],
         **largest["query"],
         "by_size": {s["label"]: s["query"] for s in sizes},
+    }
+    say(f"analytics: /search at {largest['label']} with recording off and on")
+    report["analytics"] = {
+        "size": largest["label"],
+        **analytics_section(
+            options.workdir / f"index-{largest['label']}",
+            options.workdir / "logs",
+            model.onnx_dir,
+            pool,
+            options.queries,
+            options.repeats,
+            settings.redis_url,
+        ),
     }
     report["memory"] = {
         "size": largest["label"],
@@ -231,6 +245,12 @@ def goals(report: dict[str, Any]) -> list[dict[str, Any]]:
         ("peer.txtai.query_latency_ratio", peer.get("query_latency_ratio"), "<=", 1 / 1.5),
         ("peer.txtai.ndcg_delta", peer.get("ndcg_delta"), ">=", 0.0),
         ("memory.api_rss_mb", report["memory"]["api_rss_mb"], "<=", 700.0),
+        (
+            "analytics.search_p50_ms.delta",
+            report["analytics"]["search_p50_ms"]["delta"],
+            "<=",
+            1.0,
+        ),
         ("jobs.drain_jobs_per_s.embedded", jobs["drain_jobs_per_s"]["embedded"], ">=", 20.0),
         ("jobs.pickup_max_s.embedded", jobs["pickup_max_s"]["embedded"], "<=", 0.5),
     ]

@@ -113,19 +113,22 @@ def running_stack(
     extra_env: Mapping[str, str] | None = None,
     worker_concurrency: int = 1,
     settings_env: Mapping[str, str] | None = None,
+    beat: bool | None = None,
 ) -> Iterator[Stack]:
     """`footnote serve --no-worker` (and `footnote worker` when asked) until the block ends.
     Without Redis the worker uses the embedded SQLite broker in the data directory, exactly
     what `footnote serve` starts by itself. `extra_env` and `settings_env` add FOOTNOTE_
     settings to both; with FOOTNOTE_SYNC_SOURCES among them, the worker runs the periodic
-    sync (beat) too, as `footnote serve` would."""
+    sync (beat) too, as `footnote serve` would. `beat` says whether it runs beat regardless
+    (in Redis mode beat also folds the analytics stream)."""
     token = secrets.token_urlsafe(16)
     env = {
         **stack_env(data_dir, token, redis_url, onnx_dir),
         **(extra_env or {}),
         **(settings_env or {}),
     }
-    beat = "FOOTNOTE_SYNC_SOURCES" in env
+    if beat is None:
+        beat = "FOOTNOTE_SYNC_SOURCES" in env
     port = free_port()
     logs.mkdir(parents=True, exist_ok=True)
     started: list[subprocess.Popen[bytes]] = []

@@ -1,5 +1,6 @@
 """`footnote report gaps|queries [--since DAYS] [--json]`: what readers searched for, from the
-search log in the data directory; the same reports as the dashboard's."""
+search log in the data directory; the same reports as the dashboard's. `footnote report fold`
+folds the Redis mode's event stream into the search log now, as the worker's beat does."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ def add_parser(commands: Commands, parents: Parents) -> None:
         help="what readers searched for and did not find",
         description="gaps: searches that found nothing and questions not answered, grouped by "
         "meaning. queries: top searches, searches whose results nobody opened, and views "
-        "per article from search. Reads the search log; the index is not needed.",
+        "per article from search. Reads the search log; the index is not needed. fold (Redis "
+        "mode): move the events the API processes added to the Redis stream into the search "
+        "log now, rather than at the worker's next tick.",
     )
-    report.add_argument("report", choices=("gaps", "queries"), help="which report")
+    report.add_argument("report", choices=("gaps", "queries", "fold"), help="which report")
     report.add_argument(
         "--since", type=float, default=30.0, metavar="DAYS", help="the period (default 30)"
     )
@@ -36,6 +39,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return fail(f"--since {args.since:g}: give a number of days above 0 and up to {MAX_DAYS}")
     if args.limit < 1:
         return fail(f"--limit {args.limit}: give at least 1")
+    if args.report == "fold":
+        return _fold(args, settings)
     from indexer.bootstrap import build_reports
 
     reports = build_reports(settings)
@@ -49,6 +54,28 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         _print_gaps(data)
     else:
         _print_queries(data)
+    return 0
+
+
+def _fold(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.bootstrap import build_fold
+
+    fold = build_fold(settings)
+    if fold is None:
+        return fail(
+            "nothing to fold: events go through Redis only with FOOTNOTE_REDIS_URL set and "
+            "FOOTNOTE_ANALYTICS on (otherwise they are in the search log already)"
+        )
+    from redis import RedisError
+
+    try:
+        data = fold.fold().as_dict()
+    except RedisError as exc:
+        return fail(f"Redis at FOOTNOTE_REDIS_URL did not answer: {exc}")
+    if args.json:
+        print(json.dumps(data))
+    else:
+        print(f"{data['folded']} events folded into the search log, {data['purged']} purged")
     return 0
 
 

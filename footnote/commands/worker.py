@@ -19,8 +19,9 @@ def add_parser(commands: Commands, parents: Parents) -> None:
     worker.add_argument(
         "--beat",
         action="store_true",
-        help="also run the periodic scheduler that polls FOOTNOTE_SYNC_SOURCES (one worker "
-        "per deployment; `footnote serve` starts its embedded worker with it)",
+        help="also run the periodic scheduler that polls FOOTNOTE_SYNC_SOURCES and, in Redis "
+        "mode, folds the API processes' analytics events into the search log (one worker per "
+        "deployment; `footnote serve` starts its embedded worker with it)",
     )
     worker.set_defaults(handler=run)
 

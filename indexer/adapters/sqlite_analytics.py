@@ -1,5 +1,6 @@
 """SearchLog on SQLite: `analytics.sqlite` in the data directory, apart from the index so that
-recording never takes the index's write lock."""
+recording never takes the index's write lock. Each event is kept once by its event id: a batch
+folded twice from the Redis stream (a worker died before acknowledging it) adds nothing."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ CREATE TABLE IF NOT EXISTS opens (
 );
 CREATE INDEX IF NOT EXISTS opens_by_time ON opens(at);
 """
+# Logs written before events had ids get the column; their old rows (NULL) stay distinct.
+_EVENT_IDS = """
+CREATE UNIQUE INDEX IF NOT EXISTS queries_by_event ON queries(event_id);
+CREATE UNIQUE INDEX IF NOT EXISTS opens_by_event ON opens(event_id);
+"""
 
 
 class SqliteSearchLog:
@@ -30,6 +36,15 @@ class SqliteSearchLog:
         self._path = path
         self._connections = ThreadConnections(path, 5000, autocommit=False)
         self._conn.executescript(_SCHEMA)
+        for table in ("queries", "opens"):
+            columns = {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+            if "event_id" not in columns:
+                try:
+                    self._conn.execute(f"ALTER TABLE {table} ADD COLUMN event_id TEXT")
+                except sqlite3.OperationalError as exc:
+                    if "duplicate column" not in str(exc):  # another process added it first
+                        raise
+        self._conn.executescript(_EVENT_IDS)
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -38,7 +53,8 @@ class SqliteSearchLog:
     def add(self, queries: Sequence[QueryEvent], opens: Sequence[OpenEvent]) -> None:
         with self._conn as conn:
             conn.executemany(
-                "INSERT INTO queries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO queries (query_id, kind, text, mode, filters, results, "
+                "best_score, answered, at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         q.query_id,
@@ -50,13 +66,15 @@ class SqliteSearchLog:
                         q.best_score,
                         None if q.answered is None else int(q.answered),
                         q.at,
+                        q.event_id,
                     )
                     for q in queries
                 ],
             )
             conn.executemany(
-                "INSERT INTO opens VALUES (?, ?, ?)",
-                [(o.query_id, o.article_id, o.at) for o in opens],
+                "INSERT OR IGNORE INTO opens (query_id, article_id, at, event_id) "
+                "VALUES (?, ?, ?, ?)",
+                [(o.query_id, o.article_id, o.at, o.event_id) for o in opens],
             )
 
     def purge(self, before: float) -> int:
@@ -67,8 +85,8 @@ class SqliteSearchLog:
 
     def queries(self, since: float) -> list[QueryEvent]:
         rows = self._conn.execute(
-            "SELECT query_id, kind, text, mode, filters, results, best_score, answered, at "
-            "FROM queries WHERE at >= ? ORDER BY at",
+            "SELECT query_id, kind, text, mode, filters, results, best_score, answered, at, "
+            "event_id FROM queries WHERE at >= ? ORDER BY at",
             (since,),
         )
         return [
@@ -82,12 +100,14 @@ class SqliteSearchLog:
                 best_score=r[6],
                 answered=None if r[7] is None else bool(r[7]),
                 at=r[8],
+                event_id=r[9] or "",
             )
             for r in rows
         ]
 
     def opens(self, since: float) -> list[OpenEvent]:
         rows = self._conn.execute(
-            "SELECT query_id, article_id, at FROM opens WHERE at >= ? ORDER BY at", (since,)
+            "SELECT query_id, article_id, at, event_id FROM opens WHERE at >= ? ORDER BY at",
+            (since,),
         )
-        return [OpenEvent(r[0], r[1], r[2]) for r in rows]
+        return [OpenEvent(r[0], r[1], r[2], r[3] or "") for r in rows]

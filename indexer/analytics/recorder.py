@@ -1,6 +1,7 @@
 """Recording events without slowing a search: the request only puts the event on a bounded
-in-process queue; one background thread writes batches to the SearchLog. A full queue or a
-failing store drops events and counts them, and never raises into the request."""
+in-process queue; one background thread writes batches to the sink (the SearchLog, or in Redis
+mode the stream a worker folds into it). A full queue or a failing sink (Redis down) drops
+events and counts them, and never raises into the request."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import threading
 import time
 from typing import Protocol
 
-from indexer.ports.analytics import OpenEvent, QueryEvent, SearchLog
+from indexer.ports.analytics import EventSink, OpenEvent, QueryEvent, SearchLog
 
 log = logging.getLogger(__name__)
 DAY_S = 24 * 3600
 # Purging is a cheap indexed delete, but there is no reason to run it on every batch.
 PURGE_EVERY_S = 3600.0
+# A sink that stays down fails every batch: one log line per this many seconds says so.
+LOG_DROPS_EVERY_S = 60.0
 
 
 class Recorder(Protocol):
@@ -41,13 +44,15 @@ class NoRecorder:
 
 class QueuedRecorder:
     def __init__(
-        self, store: SearchLog, retention_days: int, capacity: int = 10_000, batch: int = 500
+        self, store: EventSink, retention_days: int, capacity: int = 10_000, batch: int = 500
     ) -> None:
         self._store = store
         self._retention_s = retention_days * DAY_S
         self._queue: queue.Queue[QueryEvent | OpenEvent | None] = queue.Queue(capacity)
         self._batch = batch
         self._purged_at = 0.0
+        self._logged_at = -LOG_DROPS_EVERY_S
+        self._unlogged = 0
         self.dropped = 0
         self.written = 0
         self._thread = threading.Thread(target=self._run, name="analytics", daemon=True)
@@ -101,7 +106,11 @@ class QueuedRecorder:
                 self._purge()
         except Exception as exc:  # a broken store costs events, never the writer thread
             self.dropped += len(events)
-            log.warning("analytics: %d events dropped: %s", len(events), exc)
+            self._unlogged += len(events)
+            if time.monotonic() - self._logged_at >= LOG_DROPS_EVERY_S:
+                self._logged_at = time.monotonic()
+                log.warning("analytics: %d events dropped: %s", self._unlogged, exc)
+                self._unlogged = 0
 
     def _purge(self) -> None:
         self._purged_at = time.monotonic()

@@ -5,10 +5,17 @@ evals) build what they need here and pass it down.
 `services` wires the index, search and answers; `embedders` loads the model on its runtime;
 `vectors` makes and opens vector indexes; `jobs` the job store, the answer cache and a
 worker's runner; `sync` the sync service with its fetcher and state; `analytics` the
-search log and its recorder; `log_setup` the process's logs.
+search log, its recorder and (Redis mode) the fold of the event stream; `log_setup` the
+process's logs.
 """
 
-from indexer.bootstrap.analytics import build_recorder, build_reports, search_log
+from indexer.bootstrap.analytics import (
+    build_fold,
+    build_recorder,
+    build_reports,
+    event_stream,
+    search_log,
+)
 from indexer.bootstrap.embedders import load_model, resolve_model_dir
 from indexer.bootstrap.jobs import answer_cache, build_jobs, build_runner, job_store
 from indexer.bootstrap.services import (
@@ -29,6 +36,7 @@ __all__ = [
     "VectorBackend",
     "answer_cache",
     "build",
+    "build_fold",
     "build_recorder",
     "build_reports",
     "build_jobs",
@@ -36,6 +44,7 @@ __all__ = [
     "build_sync",
     "chat_llm",
     "default_ef_construction",
+    "event_stream",
     "faiss_backend",
     "job_store",
     "keyword_index",

@@ -126,3 +126,25 @@ def test_the_gap_report_counts_empty_searches_and_abstained_questions_by_topic(
     queries = Reports(log, TopicEmbedder()).queries(since_days=7)
     assert queries["views"] == [{"article_id": "trams", "views": 1}]
     assert queries["never_opened"] == []
+
+
+def test_a_log_written_before_events_had_ids_is_kept_and_then_deduplicated(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "analytics.sqlite"
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "CREATE TABLE queries (query_id TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT "
+            "NULL, mode TEXT NOT NULL, filters TEXT NOT NULL, results INTEGER NOT NULL, "
+            "best_score REAL, answered INTEGER, at REAL NOT NULL)"
+        )
+        old.execute(
+            "INSERT INTO queries VALUES ('q', 'search', 'old', 'bm25', '{}', 0, NULL, NULL, 1)"
+        )
+    log = SqliteSearchLog(path)
+    again = search("new", 1)
+    log.add([again, again], [])
+    log.add([again], [])
+    assert [q.text for q in log.queries(0)] == ["old", "new"]
