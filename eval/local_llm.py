@@ -153,10 +153,12 @@ def running_llama_server(
     threads: int = 2,
     seed: int = 7,
     chat_template: str | None = None,
+    ignore_eos: bool = False,
 ) -> Iterator[LlamaServer]:
     """Serve `model` with one slot of `n_ctx` tokens, greedy sampling (replies repeat) and
     `threads` CPU threads, until the block ends. `chat_template` names one of llama.cpp's
-    built-in templates ("gemma", "chatml", ...) to use instead of the file's own."""
+    built-in templates ("gemma", "chatml", ...) to use instead of the file's own. With
+    `ignore_eos` every reply runs to its token limit: a test then knows how long it lasts."""
     import xllamacpp
 
     params = xllamacpp.CommonParams()
@@ -167,6 +169,7 @@ def running_llama_server(
     params.cpuparams_batch.n_threads = threads
     params.sampling.temp = 0.0
     params.sampling.seed = seed
+    params.sampling.ignore_eos = ignore_eos
     params.endpoint_metrics = True
     params.endpoint_slots = True
     if chat_template is not None:

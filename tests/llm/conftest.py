@@ -55,7 +55,9 @@ def gemma(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="package")
 def llama(gemma: Path) -> Iterator[LlamaServer]:
-    with running_llama_server(gemma, n_ctx=N_CTX, threads=THREADS) as server:
+    # A base model of this size may stop after a few tokens, too soon to show a reply
+    # streaming, cancelled or cut by a time limit: every reply runs to FOOTNOTE_LLM_MAX_TOKENS.
+    with running_llama_server(gemma, n_ctx=N_CTX, threads=THREADS, ignore_eos=True) as server:
         yield server
 
 

@@ -40,13 +40,15 @@ def test_tokens_reach_an_sse_client_while_the_model_writes_them(stack: Stack) ->
     assert answer["model"], answer  # the model was asked and answered
     if answer["kind"] == "llm":
         assert "".join(text for _, text in tokens) == answer["answer"]
-    # Written at a few tokens a second, the reply reaches the client in many separate moments
-    # spread over its writing, the first well before the job is done. (Gemma 270M is a base
-    # model: it writes no [n], so what the reader is finally given is the quoted answer.)
-    moments = sorted({round(arrived, 1) for arrived, _ in tokens})
+    # The reply reaches the client in many separate moments spread over its writing, the
+    # first before the job is done. An idle machine writes this model's 48 tokens in a few
+    # tenths of a second, a loaded one in several seconds; a reply sent whole at the end
+    # would arrive within a millisecond or two. (Gemma 270M is a base model: it writes no
+    # [n], so what the reader is finally given is the quoted answer.)
+    moments = sorted({round(arrived, 2) for arrived, _ in tokens})
     assert len(moments) >= 4, tokens
-    assert tokens[-1][0] - tokens[0][0] > 0.5, tokens
-    assert finished - tokens[0][0] > 0.5, tokens
+    assert tokens[-1][0] - tokens[0][0] > 0.05, tokens
+    assert finished - tokens[0][0] > 0.05, tokens
     assert answer["usage"]["completion_tokens"] <= MAX_TOKENS
     resolve(answer)
 
