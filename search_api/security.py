@@ -10,8 +10,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from search_api.asgi import on_response_start
 
-# The page loads its script and style from /static only and never inlines either (results are
-# rendered as text by both the template and app.js), so no 'unsafe-inline' is needed.
+# The page loads its scripts and style from /static and /embed and never inlines either (the
+# reader component builds its DOM node by node, its style is a constructed sheet), so no
+# 'unsafe-inline' is needed.
 PAGE_POLICY = "; ".join(
     [
         "default-src 'self'",
