@@ -16,11 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from eval.datasets import dataset_folder, open_dataset
 from eval.lexical_study import StudyIndex, query_weights, rm3
+from eval.model import Dataset
 from eval.retrieval import eval_settings, index_dataset, query_threads_as_served
 from indexer.bootstrap import Services, build
 from indexer.config import Settings
@@ -41,20 +43,44 @@ FEEDBACK: dict[str, tuple[str, int, int, float]] = {
 }
 
 
-def collect(folder: Path, index_dir: Path, depth: int) -> dict[str, Any]:
-    """Every judged query's candidates in `folder`, with its qrels and the chunks' articles."""
+@dataclass(frozen=True)
+class IndexedCollection:
+    """A collection indexed through the real pipeline (or its kept index), with every live
+    chunk's id, owning article and keyword terms, for replaying its queries offline."""
+
+    dataset: Dataset
+    services: Services
+    snapshot: Any
+    ids: list[int]
+    owners: dict[int, str]
+    plain: list[list[str]]
+
+
+def index_collection(folder: Path, index_dir: Path) -> IndexedCollection:
     index_dir.mkdir(parents=True, exist_ok=True)
     dataset = open_dataset(folder, index_dir / "eval-source")
     longest = max((len(q) for s in dataset.sets for q in s.queries.values()), default=0)
     services = build(eval_settings(Settings(), index_dir, longest))
     index_dataset(services, dataset, NoProgress())
     query_threads_as_served()
-    snapshot = services.reader.current()
     stored = services.store.live_chunk_terms()
     ids = [chunk_id for chunk_id, _, _ in stored]
-    owners = services.store.chunk_articles(ids)
+    return IndexedCollection(
+        dataset=dataset,
+        services=services,
+        snapshot=services.reader.current(),
+        ids=ids,
+        owners=services.store.chunk_articles(ids),
+        plain=[(terms or "").split() for _, terms, _ in stored],
+    )
+
+
+def collect(folder: Path, index_dir: Path, depth: int) -> dict[str, Any]:
+    """Every judged query's candidates in `folder`, with its qrels and the chunks' articles."""
+    indexed = index_collection(folder, index_dir)
+    dataset, services, snapshot = indexed.dataset, indexed.services, indexed.snapshot
+    ids, owners, plain = indexed.ids, indexed.owners, indexed.plain
     titles = _title_terms(services, set(owners.values()))
-    plain = [(terms or "").split() for _, terms, _ in stored]
     indexes = {
         1: StudyIndex(ids, plain),
         2: StudyIndex(ids, [t + titles[owners[c]] for c, t in zip(ids, plain, strict=True)]),

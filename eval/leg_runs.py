@@ -27,12 +27,10 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from eval.datasets import dataset_folder, open_dataset
+from eval.datasets import dataset_folder
+from eval.fusion_runs import index_collection
 from eval.lexical_study import StudyIndex, query_weights, rm3
-from eval.retrieval import eval_settings, index_dataset, query_threads_as_served
-from indexer.bootstrap import Services, build
-from indexer.config import Settings
-from indexer.ports import NoProgress
+from indexer.bootstrap import Services
 from indexer.search.fusion import IDENTIFIER_BONUS, document_fusion, identifier_shares
 from indexer.text.lexical_tokens import identifier_density, identifier_terms, lexical_tokens
 
@@ -43,16 +41,9 @@ RM3 = [(k, terms, keep) for k in (1, 2, 3, 5) for terms in (10, 20) for keep in 
 
 
 def collect(folder: Path, index_dir: Path, depth: int) -> dict[str, Any]:
-    dataset = open_dataset(folder, index_dir / "eval-source")
-    longest = max((len(q) for s in dataset.sets for q in s.queries.values()), default=0)
-    services = build(eval_settings(Settings(), index_dir, longest))
-    index_dataset(services, dataset, NoProgress())
-    query_threads_as_served()
-    snapshot = services.reader.current()
-    stored = services.store.live_chunk_terms()
-    ids = [chunk_id for chunk_id, _, _ in stored]
-    owners = services.store.chunk_articles(ids)
-    plain = [(terms or "").split() for _, terms, _ in stored]
+    indexed = index_collection(folder, index_dir)
+    dataset, services, snapshot = indexed.dataset, indexed.services, indexed.snapshot
+    ids, owners, plain = indexed.ids, indexed.owners, indexed.plain
     articles, first = _article_terms(services, owners)
     by_article = StudyIndex([first[a] for a in articles], [articles[a] for a in articles])
     by_chunk = StudyIndex(ids, plain)
