@@ -124,12 +124,7 @@ class SearchService:
             hits = [h for h in self._store.hits(fused) if filters.admits(h)]
             articles = group_by_article(hits, PASSAGES_PER_ARTICLE)
             if intent is not None:
-                chunk_scores = dict(dense if dense is not None else lexical or [])
-                relevance: dict[str, float] = {}
-                for hit in hits:
-                    score = chunk_scores.get(hit.chunk_id, 0.0)
-                    relevance[hit.article_id] = max(score, relevance.get(hit.article_id, 0.0))
-                articles = prefer_dates(articles, intent, relevance, cosine=dense is not None)
+                articles = prefer_dates(articles, intent, mode)
             total, chosen = len(articles), articles[(page - 1) * k : page * k]
         took = (time.perf_counter() - started) * 1000
         return SearchPage(

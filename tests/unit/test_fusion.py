@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from indexer.search.date_intent import read_date_intent
-from indexer.search.fusion import document_fusion, identifier_shares
+from indexer.model import Hit
+from indexer.search.date_intent import DateIntent, read_date_intent
+from indexer.search.fusion import document_fusion, identifier_shares, prefer_dates
 
 # Chunk id -> article: articles a, b, c, d; article a has two chunks.
 OWNERS = {1: "a", 2: "b", 3: "c", 4: "d", 11: "a"}
@@ -73,3 +76,30 @@ def test_a_ratio_or_a_decimal_is_not_read_as_a_year() -> None:
     assert read_date_intent(claim) == (claim, None)
     assert read_date_intent("a 2010.5 value")[1] is None
     assert read_date_intent("Redis caching in 2022")[1] is not None
+
+
+def _dated(article: str, score: float, year: int) -> list[Hit]:
+    return [Hit(0, article, article, None, None, None, "", 0, 0, score, date(year, 6, 1))]
+
+
+def test_a_date_wish_reorders_only_articles_near_the_best_by_the_mode_s_own_scores() -> None:
+    latest = DateIntent("latest")
+    # Fused scores (hybrid): 0.6 is within FUSED_SHARE of 1.0, 0.3 is not.
+    fused = [_dated("old", 1.0, 2020), _dated("newer", 0.6, 2024), _dated("newest", 0.3, 2026)]
+    assert [g[0].article_id for g in prefer_dates(fused, latest, "hybrid")] == [
+        "newer",
+        "old",
+        "newest",
+    ]
+    # The same numbers as cosines (dense): 0.6 is far more than COSINE_MARGIN below 1.0.
+    assert [g[0].article_id for g in prefer_dates(fused, latest, "dense")] == [
+        "old",
+        "newer",
+        "newest",
+    ]
+    # BM25 scores keep their own, stricter share: 60% of the best is not close.
+    assert prefer_dates(fused, latest, "bm25")[0][0].article_id == "old"
+    in_2026 = prefer_dates(fused, DateIntent("year", 2026), "hybrid")
+    assert [g[0].article_id for g in in_2026] == ["old", "newer", "newest"]  # 0.3: too far
+    in_2024 = prefer_dates(fused, DateIntent("year", 2024), "hybrid")
+    assert in_2024[0][0].article_id == "newer"
