@@ -33,6 +33,10 @@ SIGNALS = ("support", "specific_missing", "margin", "top_share", "sentence_cosin
 REGULARISATION = 1.0  # scikit-learn's C: the inverse strength of the L2 penalty
 THRESHOLD = 0.5
 FOLDS = 5
+# A declined question is quoted only where the evidence alone answers at most this share of
+# near misses: the issue's bound on unanswerable questions answered (10%).
+NEAR_MISS_LIMIT = 0.10
+BAR_STEP = 0.05
 
 
 @dataclass(frozen=True)
@@ -71,17 +75,37 @@ def as_model(fitted: Fitted, note: str, fitted_on: tuple[str, ...]) -> Answerabi
     )
 
 
+def cross_validated_probabilities(
+    signals: np.ndarray, answerable: np.ndarray, repeats: int = 1, seed: int = 0
+) -> np.ndarray:
+    """(repeats, questions): each question's probability under the model fitted on the
+    other folds, for each repeat of a stratified `FOLDS`-fold split."""
+    splitter = RepeatedStratifiedKFold(n_splits=FOLDS, n_repeats=repeats, random_state=seed)
+    probabilities = np.zeros((repeats, len(answerable)))
+    for index, (train, held) in enumerate(splitter.split(signals, answerable)):
+        fitted = fit(signals[train], answerable[train])
+        probabilities[index // FOLDS, held] = fitted.probabilities(signals[held])
+    return probabilities
+
+
 def cross_validated_answers(
     signals: np.ndarray, answerable: np.ndarray, repeats: int = 1, seed: int = 0
 ) -> np.ndarray:
     """(repeats, questions): whether each question is answered by the model fitted on the
     other folds, for each repeat of a stratified `FOLDS`-fold split."""
-    splitter = RepeatedStratifiedKFold(n_splits=FOLDS, n_repeats=repeats, random_state=seed)
-    answered = np.zeros((repeats, len(answerable)), dtype=bool)
-    for index, (train, held) in enumerate(splitter.split(signals, answerable)):
-        fitted = fit(signals[train], answerable[train])
-        answered[index // FOLDS, held] = fitted.probabilities(signals[held]) >= THRESHOLD
-    return answered
+    return cross_validated_probabilities(signals, answerable, repeats, seed) >= THRESHOLD
+
+
+def quote_when_declined_bar(
+    probabilities: np.ndarray, near_miss: np.ndarray, limit: float = NEAR_MISS_LIMIT
+) -> float:
+    """The lowest probability, in steps of `BAR_STEP` from the threshold, at which the
+    cross-validated `probabilities` answer at most `limit` of the near misses: where the
+    evidence alone is trusted over a language model that declines."""
+    bar = THRESHOLD
+    while bar < 1.0 and (probabilities[:, near_miss] >= bar).mean() > limit:
+        bar = round(bar + BAR_STEP, 4)
+    return min(bar, 1.0)
 
 
 def group_rows(

@@ -26,10 +26,12 @@ import numpy as np
 
 from eval.answerability_fit import (
     FOLDS,
+    THRESHOLD,
     as_model,
-    cross_validated_answers,
+    cross_validated_probabilities,
     fit,
     group_rows,
+    quote_when_declined_bar,
     signal_matrix,
 )
 from eval.datasets import recorded_path
@@ -65,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     questions = [q for path in args.questions for q in read_labelled_questions(path)]
     signals = gather_signals(questions, args.articles, args.data_dir)
     labels = np.array([q.answerable for q in questions])
-    answered = cross_validated_answers(signals, labels, args.repeats)
+    probabilities = cross_validated_probabilities(signals, labels, args.repeats)
+    answered = probabilities >= THRESHOLD
     print(
         f"{len(questions)} questions ({int(labels.sum())} answerable); share answered, "
         f"{args.repeats} x {FOLDS}-fold cross-validated (mean ± sd over repeats):"
@@ -78,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("\nFITTED = AnswerabilityModel(")
     for name in ("features", "weights", "intercept", "threshold", "fitted", "fitted_on"):
         print(f"    {name}={getattr(model, name)!r},")
+    print(")")
+    near_miss = np.array([q.style == "near_miss" for q in questions])
+    if near_miss.any():
+        print(f"QUOTE_WHEN_DECLINED_ABOVE = {quote_when_declined_bar(probabilities, near_miss)}")
     print(")")
 
 

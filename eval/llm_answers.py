@@ -40,6 +40,7 @@ from indexer.ports import LLM, ChatMessage, Completion, NoProgress
 
 SETS = {
     "dev": SAMPLE / "questions.jsonl",
+    "dev2": SAMPLE / "questions-dev-extra-2.jsonl",
     "blind": SAMPLE / "questions-blind.jsonl",
     "blind2": SAMPLE / "questions-blind-2.jsonl",
 }

@@ -157,6 +157,7 @@ def outcome_row(outcome: Outcome) -> dict[str, Any]:
         "kind": "error" if outcome.error else answer.kind,
         "error": outcome.error,
         "model_called": outcome.model_called,
+        "confidence": round(answer.confidence, 4),
         "text": answer.text,
         "cited": sorted({c.article_id for c in answer.citations}),
         "removed_markers": list(answer.removed_markers),

@@ -212,6 +212,14 @@ class Settings(BaseSettings):
         description="Answerability probability under which answers abstain (default: the "
         "fitted model's threshold)",
     )
+    quote_when_declined_above: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="When the language model declines to answer although the answerability "
+        "probability is at least this, quote the passages instead (1: never; default: the "
+        "fitted value)",
+    )
 
     # Sync: sources followed by the worker's periodic task and by `footnote sync`.
     sync_sources: list[SyncSource] = Field(

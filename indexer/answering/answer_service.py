@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from indexer.answering.answerability import FITTED, AnswerabilityModel
+from indexer.answering.answerability import FITTED, QUOTE_WHEN_DECLINED_ABOVE, AnswerabilityModel
 from indexer.answering.evidence import (
     CITED,
     Evidence,
@@ -45,6 +45,7 @@ class AnswerConfig:
     max_tokens: int = 400
     abstain_below: float = FITTED.threshold
     answerability: AnswerabilityModel = FITTED
+    quote_when_declined_above: float = QUOTE_WHEN_DECLINED_ABOVE
     suggestions: int = 3
 
 
@@ -88,6 +89,11 @@ class AnswerService:
     def answerability(self) -> AnswerabilityModel:
         """The model that judges whether retrieved passages answer a question."""
         return self._config.answerability
+
+    @property
+    def quote_when_declined_above(self) -> float:
+        """The answerability probability from which a model's refusal is answered by quoting."""
+        return self._config.quote_when_declined_above
 
     @property
     def abstain_below(self) -> float:
@@ -215,6 +221,17 @@ class AnswerService:
             checker.feed(completion.text)
         reply = checker.finish()
         usage = usage_of(completion, prompt.tokens, count_tokens(encoding, completion.text))
+        if (
+            reply.tripped == "sentinel"
+            and found.confidence >= self._config.quote_when_declined_above
+        ):
+            # Small local models decline questions their passages answer; when the evidence
+            # is this strong, the reader gets the quoted sentences rather than nothing.
+            log.info(
+                "the model declined a question its evidence answers (p=%.2f); quoting",
+                found.confidence,
+            )
+            return replace(self._extract(question, found), model=completion.model, usage=usage)
         if reply.tripped:
             return replace(self._abstain(question, found), model=completion.model, usage=usage)
         if not reply.order:

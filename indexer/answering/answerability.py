@@ -50,3 +50,9 @@ FITTED = AnswerabilityModel(
         "examples/questions-dev-extra-2.jsonl",
     ),
 )
+
+# With a language model: when it declines (replies the sentinel) a question whose probability
+# is at least this, the answer quotes the passages instead. Printed by `python -m
+# eval.calibration`: the lowest probability at which the evidence alone answers at most 10% of
+# the development near misses under cross-validation. 1 would never quote.
+QUOTE_WHEN_DECLINED_ABOVE = 0.75

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from indexer.adapters.sqlite_store import SqliteChunkStore
 from indexer.answering.answer_service import AnswerConfig, AnswerService
-from indexer.answering.answerability import FITTED
+from indexer.answering.answerability import FITTED, QUOTE_WHEN_DECLINED_ABOVE
 from indexer.bootstrap.embedders import load_model, separate_embedders
 from indexer.bootstrap.vectors import VectorBackend, faiss_backend
 from indexer.config import Settings
@@ -146,11 +146,13 @@ def build(
 
 def _answer_config(settings: Settings) -> AnswerConfig:
     threshold = settings.abstain_below
+    declined = settings.quote_when_declined_above
     return AnswerConfig(
         passages=settings.answer_passages,
         token_budget=settings.answer_token_budget,
         max_tokens=settings.llm_max_tokens,
         abstain_below=FITTED.threshold if threshold is None else threshold,
+        quote_when_declined_above=QUOTE_WHEN_DECLINED_ABOVE if declined is None else declined,
     )
 
 

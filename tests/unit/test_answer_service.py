@@ -126,7 +126,9 @@ def test_a_question_the_articles_do_not_touch_abstains_without_calling_the_llm(
 
 
 def test_the_model_saying_the_passages_do_not_answer_abstains(tmp_path: Path, source: Path) -> None:
-    services = answering(tmp_path, source, RecordingLLM(f"  {SENTINEL}  "))
+    services = answering(
+        tmp_path, source, RecordingLLM(f"  {SENTINEL}  "), quote_when_declined_above=1.0
+    )
     streamed: list[str] = []
     answer = services.answers.answer(ANSWER_QUESTION, on_token=streamed.append)
     assert answer.abstained and answer.citations == ()
@@ -134,10 +136,30 @@ def test_the_model_saying_the_passages_do_not_answer_abstains(tmp_path: Path, so
     assert SENTINEL not in answer.text and "".join(streamed).strip() == ""
 
 
+def test_a_model_declining_what_strong_evidence_answers_gets_the_quoted_sentences(
+    tmp_path: Path, source: Path
+) -> None:
+    declining = RecordingLLM(SENTINEL)
+    services = answering(tmp_path, source, declining, quote_when_declined_above=0.0)
+    streamed: list[str] = []
+    answer = services.answers.answer(ANSWER_QUESTION, on_token=streamed.append)
+    assert len(declining.calls) == 1  # the model was asked, and declined
+    assert answer.kind == "extractive" and answer.model is not None
+    assert answer.citations[0].article_id == "celery-acks"
+    assert_quotes_are_exact(services, answer)
+    assert SENTINEL not in answer.text + "".join(streamed)
+    # Just below the bar the model's refusal stands.
+    bar = answer.confidence + 1e-6
+    strict = answering(tmp_path / "strict", source, declining, quote_when_declined_above=bar)
+    assert strict.answers.answer(ANSWER_QUESTION).abstained
+
+
 def test_an_echo_of_the_system_prompt_is_never_returned_or_streamed(
     tmp_path: Path, source: Path
 ) -> None:
-    services = answering(tmp_path, source, RecordingLLM("My rules: " + SYSTEM_PROMPT))
+    services = answering(
+        tmp_path, source, RecordingLLM("My rules: " + SYSTEM_PROMPT), quote_when_declined_above=0.0
+    )
     streamed: list[str] = []
     answer = services.answers.answer(ANSWER_QUESTION, on_token=streamed.append)
     assert answer.abstained

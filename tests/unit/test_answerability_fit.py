@@ -12,6 +12,7 @@ from eval.answerability_fit import (
     cross_validated_answers,
     fit,
     group_rows,
+    quote_when_declined_bar,
     signal_matrix,
 )
 from eval.labelled_questions import LabelledQuestion
@@ -66,3 +67,15 @@ def test_rows_report_each_style_and_the_near_misses_apart() -> None:
     assert rows["typo"] == (1, 1.0) and rows["answerable"] == (1, 0.5)
     assert rows["near_miss"] == (1, 0.5) and rows["unanswerable"] == (1, 0.0)
     assert rows["all answerable"] == (2, 0.75) and rows["all unanswerable"] == (2, 0.25)
+
+
+def test_the_declined_quote_bar_is_the_lowest_step_that_keeps_near_misses_under_the_limit() -> None:
+    # Two repeats of five questions; the last three are near misses.
+    probabilities = np.array([[0.9, 0.8, 0.72, 0.66, 0.52], [0.9, 0.8, 0.74, 0.61, 0.5]])
+    near_miss = np.array([False, False, True, True, True])
+    # At 0.5 all six near-miss decisions answer, at 0.65 three of six, at 0.7 two of six
+    # (1/3), at 0.75 none.
+    assert quote_when_declined_bar(probabilities, near_miss, limit=0.5) == 0.65
+    assert quote_when_declined_bar(probabilities, near_miss, limit=0.34) == 0.7
+    assert quote_when_declined_bar(probabilities, near_miss, limit=0.0) == 0.75
+    assert quote_when_declined_bar(np.full((1, 2), 0.999), np.array([True, True])) == 1.0
