@@ -186,12 +186,29 @@ def test_garbage_from_the_provider_is_a_permanent_error_with_a_reason(
 
 
 def test_the_model_saying_the_sources_do_not_answer_abstains(
+    sample: Sample, llm: LLMServer
+) -> None:
+    keeping = sample.services(
+        llm_base_url=llm.base_url, llm_timeout_s=TIMEOUT_S, quote_when_declined_above=1.0
+    )
+    llm.reply("NOT_IN_SOURCES")
+    answer = keeping.answers.answer(JITTER, on_token=lambda _: None)
+    assert answer.abstained and answer.citations == () and "[" not in answer.text
+    assert answer.suggestions[0].article_id == JITTER_ARTICLE
+
+
+def test_a_declined_question_the_evidence_answers_is_quoted_instead(
     answers: Services, llm: LLMServer
 ) -> None:
     llm.reply("NOT_IN_SOURCES")
-    answer = answers.answers.answer(JITTER, on_token=lambda _: None)
-    assert answer.abstained and answer.citations == () and "[" not in answer.text
-    assert answer.suggestions[0].article_id == JITTER_ARTICLE
+    streamed: list[str] = []
+    answer = answers.answers.answer(JITTER, on_token=streamed.append)
+    assert len(llm.requests) == 1
+    assert answer.confidence >= answers.answers.quote_when_declined_above
+    assert answer.kind == "extractive" and answer.model is not None
+    assert answer.citations[0].article_id == JITTER_ARTICLE
+    assert "NOT_IN_SOURCES" not in answer.text + "".join(streamed)
+    assert_cites_its_sources_exactly(answers, answer)
 
 
 def test_a_question_no_article_answers_abstains_before_calling_the_model(
