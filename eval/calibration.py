@@ -85,7 +85,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     near_miss = np.array([q.style == "near_miss" for q in questions])
     if near_miss.any():
         print(f"QUOTE_WHEN_DECLINED_ABOVE = {quote_when_declined_bar(probabilities, near_miss)}")
-    print(")")
 
 
 if __name__ == "__main__":
