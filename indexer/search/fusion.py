@@ -114,10 +114,10 @@ def prefer_dates(articles: list[list[Hit]], intent: DateIntent, mode: str) -> li
         return articles
     best = max(scores)
     if mode == "dense":
-        close = [i for i, score in enumerate(scores) if score >= best - COSINE_MARGIN]
+        floor = best - COSINE_MARGIN
     else:
-        share = FUSED_SHARE if mode == "hybrid" else BM25_SHARE
-        close = [i for i, score in enumerate(scores) if score >= best * share]
+        floor = best * (FUSED_SHARE if mode == "hybrid" else BM25_SHARE)
+    close = [i for i, score in enumerate(scores) if score >= floor]
     candidates = [window[i] for i in close]
     candidates.sort(key=lambda group: _date_key(group[0], intent), reverse=True)
     reordered = list(articles)
