@@ -136,8 +136,9 @@ class Bm25LexicalIndex:
         docs, scores = self._retriever.retrieve(
             [terms], k=min(k, len(self._ids)), show_progress=False, n_threads=0
         )
+        ids = self._ids
         return [
-            (self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
+            (ids[d], s) for d, s in zip(docs[0].tolist(), scores[0].tolist(), strict=True) if s > 0
         ]
 
     def document_frequencies(self, terms: Sequence[str]) -> tuple[int, list[int]]:
@@ -158,7 +159,8 @@ class Bm25LexicalIndex:
             return set()
         # The score matrix is stored by term (CSC): a term's column lists the chunks holding it.
         indptr, rows = self._retriever.scores["indptr"], self._retriever.scores["indices"]
-        return {self._ids[int(r)] for r in rows[indptr[column] : indptr[column + 1]]}
+        ids = self._ids
+        return {ids[r] for r in rows[indptr[column] : indptr[column + 1]].tolist()}
 
     def ids(self) -> set[int]:
         return set(self._ids)

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from indexer.errors import CorruptSnapshot, IndexNotReady
+from indexer.index.chunk_owners import ChunkOwners
 from indexer.index.snapshots import LEXICAL, MANIFEST, VECTORS, Manifest, SnapshotDirectory
 from indexer.ports import LexicalIndex, MetadataStore, VectorIndex
 
@@ -29,6 +30,7 @@ class LoadedSnapshot:
     manifest: Manifest
     vectors: VectorIndex
     lexical: LexicalIndex
+    owners: ChunkOwners  # read after the generation was: it holds every chunk the snapshot has
 
     @property
     def generation(self) -> int:
@@ -112,6 +114,7 @@ class SnapshotReader:
                 manifest,
                 self._load_vectors(directory / VECTORS),
                 self._load_lexical(directory / LEXICAL),
+                ChunkOwners.from_pairs(self._store.chunk_article_pairs()),
             )
         except CorruptSnapshot as exc:
             refusal = Refusal(generation, _named_file(directory, str(exc)), str(exc))

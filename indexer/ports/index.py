@@ -124,6 +124,9 @@ class MetadataStore(Protocol):
     def chunk_articles(self, chunk_ids: Sequence[int]) -> dict[int, str]:
         """Which article each chunk belongs to; ids purged meanwhile are absent."""
 
+    def chunk_article_pairs(self) -> list[tuple[int, str]]:
+        """(chunk id, article id) of every stored chunk, live or kept for an older snapshot."""
+
     def hits(self, scored: Sequence[tuple[int, float]]) -> list[Hit]:
         """(chunk id, score) pairs as Hits, in order; ids purged meanwhile drop out."""
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Literal, TypeVar, get_args
+from typing import Literal, get_args
+
+import numpy as np
+import numpy.typing as npt
 
 from indexer.model import Hit
 from indexer.search.date_intent import DateIntent
@@ -14,7 +16,6 @@ Mode = Literal["dense", "bm25", "hybrid"]
 MODES: tuple[str, ...] = get_args(Mode)
 
 Ranking = list[tuple[int, float]]
-_Key = TypeVar("_Key", int, str)
 
 
 # Chosen by leave-one-collection-out over SciFact, CISI, MED, CACM and the sample (eval/README.md):
@@ -43,36 +44,46 @@ def document_fusion(
     id -> share). Within an article, chunks keep the order of the same sum over chunks.
     Chunks without an owner are dropped.
     """
-    held = identifiers or {}
-    sides = ((dense, dense_weight), (lexical, 1.0 - dense_weight))
-    article: dict[str, float] = {}
-    chunk: dict[int, float] = {}
-    for ranking, weight in sides:
-        best: dict[str, float] = {}
-        for item, score in ranking:
-            owner = owners.get(item)
-            if owner is not None and score > best.get(owner, -math.inf):
-                best[owner] = score
-        for owner, scaled in _min_max(best).items():
-            article[owner] = article.get(owner, 0.0) + weight * scaled
-        own = _min_max({item: score for item, score in ranking if item in owners})
-        for item, scaled in own.items():
-            chunk[item] = chunk.get(item, 0.0) + weight * scaled
-    bonus: dict[str, float] = {}
-    for item in chunk:
-        bonus[owners[item]] = max(bonus.get(owners[item], 0.0), held.get(item, 0.0))
-    final = {owner: score + identifier_weight * bonus[owner] for owner, score in article.items()}
-    order = sorted(chunk, key=lambda item: (-final[owners[item]], -chunk[item], item))
-    return [(item, final[owners[item]]) for item in order]
+    # Arrays over the ~600 candidates a hybrid query brings: the same arithmetic as a loop
+    # over dictionaries, in a fraction of the time a search spends.
+    chunks = list(dict.fromkeys(item for side in (dense, lexical) for item, _ in side))
+    chunks = [item for item in chunks if item in owners]
+    if not chunks:
+        return []
+    row = {item: i for i, item in enumerate(chunks)}
+    names: dict[str, int] = {}
+    article_of = np.fromiter(
+        (names.setdefault(owners[item], len(names)) for item in chunks), np.intp, len(chunks)
+    )
+    chunk_score = np.zeros(len(chunks))
+    article_score = np.zeros(len(names))
+    for ranking, weight in ((dense, dense_weight), (lexical, 1.0 - dense_weight)):
+        kept = [(row[item], score) for item, score in ranking if item in row]
+        if not kept:
+            continue
+        rows = np.fromiter((i for i, _ in kept), np.intp, len(kept))
+        scores = np.fromiter((score for _, score in kept), np.float64, len(kept))
+        chunk_score[rows] += weight * _min_max(scores)
+        best = np.full(len(names), -np.inf)
+        np.maximum.at(best, article_of[rows], scores)
+        returned = best > -np.inf
+        article_score[returned] += weight * _min_max(best[returned])
+    if identifiers and identifier_weight:
+        shares = np.fromiter((identifiers.get(item, 0.0) for item in chunks), np.float64)
+        bonus = np.zeros(len(names))
+        np.maximum.at(bonus, article_of, shares)
+        article_score = article_score + identifier_weight * bonus
+    final = article_score[article_of]
+    order = np.lexsort((np.asarray(chunks), -chunk_score, -final))
+    return [(chunks[i], float(final[i])) for i in order.tolist()]
 
 
-def _min_max(scores: Mapping[_Key, float]) -> dict[_Key, float]:
-    if not scores:
-        return {}
-    low, high = min(scores.values()), max(scores.values())
+def _min_max(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    low, high = float(scores.min()), float(scores.max())
     if high <= low:
-        return dict.fromkeys(scores, 1.0)
-    return {key: (score - low) / (high - low) for key, score in scores.items()}
+        return np.ones_like(scores)
+    scaled: npt.NDArray[np.float64] = (scores - low) / (high - low)
+    return scaled
 
 
 def identifier_shares(holders: Sequence[set[int]]) -> dict[int, float]:

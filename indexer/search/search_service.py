@@ -119,7 +119,7 @@ class SearchService:
         dense, lexical = self._rank(snapshot, topic, mode, candidates)
         fused = self._fuse(snapshot, dense, lexical, topic)[:depth]
         if not filters.active and intent is None:
-            total, chosen = self._page_by_relevance(fused, page, k)
+            total, chosen = self._page_by_relevance(snapshot, fused, page, k)
         else:
             hits = [h for h in self._store.hits(fused) if filters.admits(h)]
             articles = group_by_article(hits, PASSAGES_PER_ARTICLE)
@@ -139,12 +139,14 @@ class SearchService:
             [ArticleResult(a[0].article_id, a[0].score, tuple(a)) for a in chosen],
         )
 
-    def _page_by_relevance(self, fused: Ranking, page: int, k: int) -> tuple[int, list[list[Hit]]]:
+    def _page_by_relevance(
+        self, snapshot: LoadedSnapshot, fused: Ranking, page: int, k: int
+    ) -> tuple[int, list[list[Hit]]]:
         """(articles found, the page's articles) when nothing but relevance orders them:
         candidates are grouped by article from their ids alone, and only the page's passages
         are read (a third of them, on the first page of ten, and the bulk of what reading
         them cost)."""
-        owners = self._store.chunk_articles([chunk_id for chunk_id, _ in fused])
+        owners = snapshot.owners.of([chunk_id for chunk_id, _ in fused])
         groups: dict[str, list[tuple[int, float]]] = {}
         for chunk_id, score in fused:
             owner = owners.get(chunk_id)
@@ -210,7 +212,7 @@ class SearchService:
     ) -> Ranking:
         if dense is None or lexical is None:
             return dense if dense is not None else lexical or []
-        owners = self._store.chunk_articles([chunk_id for chunk_id, _ in dense + lexical])
+        owners = snapshot.owners.of([chunk_id for chunk_id, _ in dense + lexical])
         # An identifier is matched by spelling, not meaning: articles with a chunk that holds
         # the query's identifiers earn a bonus, as large as identifiers are of the query, so
         # `acks_late` alone leads with its exact match while one gene name in a claim barely
