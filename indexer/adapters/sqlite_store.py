@@ -168,10 +168,10 @@ class SqliteChunkStore:
         cursor.row_factory = None
         return dict(cursor.fetchall())
 
-    def chunk_article_pairs(self) -> list[tuple[int, str]]:
+    def chunk_article_pairs(self) -> Iterator[tuple[int, str]]:
         cursor = self.conn.execute("SELECT id, article_id FROM chunks")
         cursor.row_factory = None
-        return cursor.fetchall()
+        yield from cursor
 
     def hits(self, scored: Sequence[tuple[int, float]]) -> list[Hit]:
         """Hydrate (chunk id, score) pairs, keeping their order; ids purged meanwhile drop out."""

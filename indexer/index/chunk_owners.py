@@ -8,6 +8,7 @@ snapshot and searches look them up in memory.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -25,17 +26,15 @@ class ChunkOwners:
     def from_pairs(cls, pairs: Iterable[tuple[int, str]]) -> ChunkOwners:
         """From (chunk id, article id) pairs in any order."""
         positions: dict[str, int] = {}
-        ids: list[int] = []
-        owners: list[int] = []
+        ids = array("q")
+        owners = array("i")
         for chunk_id, article_id in pairs:
             ids.append(chunk_id)
             owners.append(positions.setdefault(article_id, len(positions)))
-        order = np.argsort(np.asarray(ids, dtype=np.int64), kind="stable")
-        return cls(
-            np.asarray(ids, dtype=np.int64)[order],
-            np.asarray(owners, dtype=np.int32)[order],
-            tuple(positions),
-        )
+        by_id = np.frombuffer(ids, dtype=np.int64) if ids else np.zeros(0, np.int64)
+        of = np.frombuffer(owners, dtype=np.int32) if owners else np.zeros(0, np.int32)
+        order = np.argsort(by_id, kind="stable")
+        return cls(by_id[order], of[order], tuple(positions))
 
     def __len__(self) -> int:
         return len(self.ids)

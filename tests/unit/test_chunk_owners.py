@@ -27,7 +27,7 @@ def test_a_loaded_snapshot_knows_the_owner_of_every_chunk_the_store_holds(
     fake_services.indexing.index_article(article("first", "alpha words"))
     fake_services.indexing.index_article(article("second", "beta words"))
     snapshot = fake_services.reader.current()
-    pairs = fake_services.store.chunk_article_pairs()
+    pairs = list(fake_services.store.chunk_article_pairs())
     assert {owner for _, owner in pairs} == {"first", "second"}
     assert snapshot.owners.of([chunk_id for chunk_id, _ in pairs]) == dict(pairs)
 
