@@ -126,7 +126,7 @@ class MetadataStore(Protocol):
 
     def chunk_article_pairs(self) -> Iterator[tuple[int, str]]:
         """(chunk id, article id) of every stored chunk, live or kept for an older snapshot,
-        one row at a time (at 100k chunks a list of them all would add 20 MB at its peak)."""
+        one row at a time (a list would hold every row as Python objects at once)."""
 
     def hits(self, scored: Sequence[tuple[int, float]]) -> list[Hit]:
         """(chunk id, score) pairs as Hits, in order; ids purged meanwhile drop out."""
