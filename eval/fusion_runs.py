@@ -65,12 +65,13 @@ def index_collection(folder: Path, index_dir: Path) -> IndexedCollection:
     query_threads_as_served()
     stored = services.store.live_chunk_terms()
     ids = [chunk_id for chunk_id, _, _ in stored]
+    snapshot = services.reader.current()
     return IndexedCollection(
         dataset=dataset,
         services=services,
-        snapshot=services.reader.current(),
+        snapshot=snapshot,
         ids=ids,
-        owners=services.store.chunk_articles(ids),
+        owners=snapshot.owners.of(ids),
         plain=[(terms or "").split() for _, terms, _ in stored],
     )
 

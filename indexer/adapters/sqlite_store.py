@@ -157,17 +157,6 @@ class SqliteChunkStore:
         ).fetchone()
         return int(row[0])
 
-    def chunk_articles(self, chunk_ids: Sequence[int]) -> dict[int, str]:
-        """Which article each of `chunk_ids` belongs to (ids purged meanwhile are absent)."""
-        if not chunk_ids:
-            return {}
-        marks = ",".join("?" * len(chunk_ids))
-        cursor = self.conn.execute(
-            f"SELECT id, article_id FROM chunks WHERE id IN ({marks})", list(chunk_ids)
-        )
-        cursor.row_factory = None
-        return dict(cursor.fetchall())
-
     def chunk_article_pairs(self) -> Iterator[tuple[int, str]]:
         cursor = self.conn.execute("SELECT id, article_id FROM chunks")
         cursor.row_factory = None

@@ -121,9 +121,6 @@ class MetadataStore(Protocol):
     def orphan_chunks(self) -> int:
         """Live chunks whose article is missing or removed (a consistent index has none)."""
 
-    def chunk_articles(self, chunk_ids: Sequence[int]) -> dict[int, str]:
-        """Which article each chunk belongs to; ids purged meanwhile are absent."""
-
     def chunk_article_pairs(self) -> Iterator[tuple[int, str]]:
         """(chunk id, article id) of every stored chunk, live or kept for an older snapshot,
         one row at a time (a list would hold every row as Python objects at once)."""
